@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the guest program with Debian's Rust toolchain and links it into
+# guest/ligerito-verifier.polkavm, writing its SHA-256 beside it.
+#
+#   guest/build.sh           rebuild and overwrite the committed blob
+#   guest/build.sh --check   rebuild and fail unless it matches the committed blob
+#
+# Installs the toolchain with apt-get when it is missing (needs root).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+blob="$here/ligerito-verifier.polkavm"
+target="riscv64emac-unknown-none-polkavm"
+packages=(rustc-web cargo-web rust-web-src lld-22)
+
+check=false
+case "${1:-}" in
+  --check) check=true ;;
+  "") ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "guest: installing ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+echo "guest: $(/usr/bin/rustc --version)" >&2
+
+(
+  cd "$here/program"
+  export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$here/program/toolchain:$PATH"
+  /usr/bin/cargo build --quiet --locked --release \
+    -Zbuild-std=core,alloc -Zjson-target-spec --target "$here/program/$target.json"
+)
+elf="$here/program/target/$target/release/ligerito_verifier_guest.elf"
+
+out="$blob"
+if $check; then
+  out=$(mktemp)
+  trap 'rm -f "$out"' EXIT
+fi
+cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "$elf" "$out"
+
+if $check; then
+  if cmp -s "$out" "$blob" && (cd "$here" && sha256sum --quiet -c ligerito-verifier.polkavm.sha256); then
+    echo "guest: rebuilt blob matches the committed one ($(cut -d' ' -f1 "$blob.sha256"))"
+  else
+    echo "guest: rebuilt blob differs from the committed one:" >&2
+    echo "  committed $(sha256sum "$blob" | cut -d' ' -f1) ($(stat -c %s "$blob") bytes)" >&2
+    echo "  rebuilt   $(sha256sum "$out" | cut -d' ' -f1) ($(stat -c %s "$out") bytes)" >&2
+    echo "  run guest/build.sh and commit the blob if the change is intended" >&2
+    exit 1
+  fi
+else
+  (cd "$here" && sha256sum ligerito-verifier.polkavm > ligerito-verifier.polkavm.sha256)
+  echo "guest: wrote $blob ($(stat -c %s "$blob") bytes, sha256 $(cut -d' ' -f1 "$blob.sha256"))"
+fi

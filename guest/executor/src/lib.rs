@@ -1,0 +1,194 @@
+//! Runs the Ligerito verifier guest in PolkaVM.
+//!
+//! One [`Executor`] is shared by everything in a process that verifies: it
+//! compiles each guest blob once per backend (cached by the blob's SHA-256)
+//! and keeps a pool of idle instances per module, reset between calls.
+//! Every run is gas-metered synchronously, so the verdict and the gas used
+//! depend only on the code, the input and the gas limit, on both backends.
+
+mod code;
+mod host;
+mod outcome;
+mod pool;
+
+pub use code::{Code, CodeHash, VERIFIER_BLOB};
+pub use ligerito_sizes as sizes;
+pub use outcome::{Outcome, Verdict};
+
+use pool::Pool;
+use polkavm::{BackendKind, Config, Engine, ModuleConfig};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Which PolkaVM backend runs the guest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Compiles the guest to native code (x86-64 Linux) in a sandboxed worker.
+    Compiler,
+    /// Interprets the guest; runs anywhere.
+    Interpreter,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 2] = [Backend::Compiler, Backend::Interpreter];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Compiler => "compiler",
+            Backend::Interpreter => "interpreter",
+        }
+    }
+
+    /// Whether PolkaVM can run this backend on this machine.
+    pub fn is_supported(self) -> bool {
+        self.kind().is_supported()
+    }
+
+    /// The compiler where it is supported, else the interpreter.
+    pub fn preferred() -> Backend {
+        if Backend::Compiler.is_supported() {
+            Backend::Compiler
+        } else {
+            Backend::Interpreter
+        }
+    }
+
+    fn kind(self) -> BackendKind {
+        match self {
+            Backend::Compiler => BackendKind::Compiler,
+            Backend::Interpreter => BackendKind::Interpreter,
+        }
+    }
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Backend {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "compiler" => Ok(Backend::Compiler),
+            "interpreter" => Ok(Backend::Interpreter),
+            _ => Err(format!("unknown backend '{s}' (expected compiler or interpreter)")),
+        }
+    }
+}
+
+/// A failure of the host, not a verdict on the proof.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecutorError {
+    /// The backend cannot run on this machine (e.g. the compiler off x86-64 Linux).
+    #[error("backend {backend} is unavailable: {reason}")]
+    BackendUnavailable { backend: Backend, reason: String },
+    /// The guest code is not a loadable PolkaVM program with the expected interface.
+    #[error("guest code {hash} cannot be loaded: {reason}")]
+    InvalidCode { hash: CodeHash, reason: String },
+    /// PolkaVM failed while setting up or running an instance.
+    #[error("virtual machine failure: {0}")]
+    Vm(String),
+}
+
+/// Gas a verification may use unless the caller says otherwise: well above
+/// what any supported size needs (see docs/ARCHITECTURE.md for measured
+/// figures), so only a broken or hostile guest reaches it.
+pub const DEFAULT_GAS_LIMIT: u64 = 20_000_000_000;
+
+/// Idle instances kept per module; more concurrent calls create instances
+/// that are dropped afterwards.
+const IDLE_INSTANCES_PER_MODULE: usize = 16;
+
+/// Loads guest code, caches compiled modules and runs verifications.
+pub struct Executor {
+    engines: [OnceLock<Result<Engine, String>>; 2],
+    pools: Mutex<HashMap<(CodeHash, Backend), Arc<Pool>>>,
+    code: Code,
+}
+
+impl Default for Executor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Executor {
+    /// An executor whose default code is the committed verifier blob.
+    pub fn new() -> Self {
+        Self::with_code(Code::verifier())
+    }
+
+    /// An executor whose default code is `code`.
+    pub fn with_code(code: Code) -> Self {
+        Self { engines: Default::default(), pools: Mutex::new(HashMap::new()), code }
+    }
+
+    /// The default code.
+    pub fn code(&self) -> &Code {
+        &self.code
+    }
+
+    /// Verifies `proof` as a proof for 2^`log_size` with the default code.
+    pub fn verify(&self, log_size: u32, proof: &[u8], gas_limit: u64, backend: Backend) -> Result<Outcome, ExecutorError> {
+        self.verify_with(&self.code, log_size, proof, gas_limit, backend)
+    }
+
+    /// Verifies with the given code; its module is compiled on first use and cached.
+    pub fn verify_with(
+        &self,
+        code: &Code,
+        log_size: u32,
+        proof: &[u8],
+        gas_limit: u64,
+        backend: Backend,
+    ) -> Result<Outcome, ExecutorError> {
+        if proof.len() > sizes::MAX_PROOF_LEN {
+            return Ok(Outcome::rejected_before_run(format!(
+                "proof: {} bytes exceeds the maximum {} of any size",
+                proof.len(),
+                sizes::MAX_PROOF_LEN
+            )));
+        }
+        let mut input = Vec::with_capacity(4 + proof.len());
+        input.extend_from_slice(&log_size.to_le_bytes());
+        input.extend_from_slice(proof);
+        self.pool(code, backend)?.run(input, gas_limit)
+    }
+
+    /// Compiles (or finds) the module for `code` on `backend` ahead of the first call.
+    pub fn prepare(&self, code: &Code, backend: Backend) -> Result<(), ExecutorError> {
+        self.pool(code, backend).map(drop)
+    }
+
+    fn pool(&self, code: &Code, backend: Backend) -> Result<Arc<Pool>, ExecutorError> {
+        let key = (code.hash(), backend);
+        if let Some(pool) = self.pools.lock().expect("pool map poisoned").get(&key) {
+            return Ok(pool.clone());
+        }
+        // Compile outside the lock; two racing threads compile twice and one wins.
+        let engine = self.engine(backend)?;
+        let pool = Arc::new(Pool::new(engine, &module_config(), code, IDLE_INSTANCES_PER_MODULE)?);
+        Ok(self.pools.lock().expect("pool map poisoned").entry(key).or_insert(pool).clone())
+    }
+
+    fn engine(&self, backend: Backend) -> Result<&Engine, ExecutorError> {
+        let slot = &self.engines[backend as usize];
+        slot.get_or_init(|| {
+            let mut config = Config::new();
+            config.set_backend(Some(backend.kind()));
+            Engine::new(&config).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|reason| ExecutorError::BackendUnavailable { backend, reason: reason.clone() })
+    }
+}
+
+fn module_config() -> ModuleConfig {
+    let mut config = ModuleConfig::new();
+    config.set_gas_metering(Some(polkavm::GasMeteringKind::Sync));
+    config.set_strict(true);
+    config
+}

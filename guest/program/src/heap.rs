@@ -1,0 +1,18 @@
+//! The guest's fixed heap.
+//!
+//! 32 MiB in `.bss`, so the program's memory map (and with it the memory a
+//! verification can take) is fixed when the blob is linked. The largest
+//! input is under 2 MiB and a 2^30 verification's working set is a few MiB;
+//! an allocation beyond the heap fails, which panics and so ends in error 2.
+
+use talc::{source::Claim, TalcLock};
+
+pub const HEAP_SIZE: usize = 32 * 1024 * 1024;
+
+static mut HEAP: [u8; HEAP_SIZE] = [0; HEAP_SIZE];
+
+#[global_allocator]
+// SAFETY: `HEAP` is used by nothing but this allocator, and the guest is
+// single-threaded, so the spinlock never contends.
+static ALLOCATOR: TalcLock<spinning_top::RawSpinlock, Claim> =
+    TalcLock::new(unsafe { Claim::array(&raw mut HEAP) });

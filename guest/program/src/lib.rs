@@ -1,0 +1,134 @@
+//! The Ligerito verifier as a PolkaVM guest.
+//!
+//! The host hands over `[log_size: u32 LE][proof]` through `read_input`;
+//! `verify` returns 0 (valid), 1 (invalid) or 2 (error) and leaves a one-line
+//! diagnostic with `set_message`. A panic or an allocation failure traps after
+//! setting its message, and the host reports a trap as an error, so nothing
+//! but a completed verification ever returns 0.
+#![no_std]
+
+extern crate alloc;
+
+mod decode;
+mod heap;
+mod message;
+
+use alloc::format;
+use alloc::vec::Vec;
+use ligerito::{transcript::FiatShamir, FinalizedLigeritoProof, VerifierConfig};
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_sizes::SizeConfig;
+
+// The stack, on top of the fixed heap (see heap.rs).
+polkavm_derive::min_stack_size!(1024 * 1024);
+
+const VALID: u32 = 0;
+const INVALID: u32 = 1;
+const ERROR: u32 = 2;
+
+type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
+
+#[polkavm_derive::polkavm_import]
+extern "C" {
+    /// Length of the input in bytes.
+    fn input_len() -> u32;
+    /// Copies the first `len` input bytes to `dst`; returns the count copied.
+    fn read_input(dst: *mut u8, len: u32) -> u32;
+    /// Sets the diagnostic the host reports with the exit code.
+    fn set_message(ptr: *const u8, len: u32);
+}
+
+#[polkavm_derive::polkavm_export]
+extern "C" fn verify() -> u32 {
+    let (code, message) = run();
+    message::set(message.as_bytes());
+    code
+}
+
+fn run() -> (u32, alloc::string::String) {
+    // SAFETY: a host call without arguments.
+    let len = unsafe { input_len() } as usize;
+    if len < 4 {
+        return (ERROR, format!("input: {len} bytes, expected a 4-byte size and a proof"));
+    }
+    if len > ligerito_sizes::MAX_INPUT_LEN {
+        return (ERROR, format!("input: {len} bytes exceeds the maximum {}", ligerito_sizes::MAX_INPUT_LEN));
+    }
+    let mut input = Vec::new();
+    if input.try_reserve_exact(len).is_err() {
+        return (ERROR, format!("input: cannot allocate {len} bytes"));
+    }
+    input.resize(len, 0);
+    // SAFETY: `input` owns `len` writable bytes.
+    let copied = unsafe { read_input(input.as_mut_ptr(), len as u32) } as usize;
+    if copied != len {
+        return (ERROR, format!("input: host copied {copied} of {len} bytes"));
+    }
+
+    let log_size = u32::from_le_bytes([input[0], input[1], input[2], input[3]]);
+    let Some(size) = ligerito_sizes::get(log_size) else {
+        return (ERROR, format!("size: 2^{log_size} is not supported"));
+    };
+    let bytes = &input[4..];
+    let max = size.max_proof_len();
+    if bytes.len() > max {
+        return (ERROR, format!("proof: {} bytes exceeds the maximum {max} for 2^{log_size}", bytes.len()));
+    }
+    let proof: Proof = match decode::exactly_one(bytes) {
+        Ok(proof) => proof,
+        Err(message) => return (ERROR, message),
+    };
+    drop(input);
+
+    let config = verifier_config(size);
+    if let Some(message) = shape_mismatch(&config, &proof) {
+        return (INVALID, message);
+    }
+    match ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0)) {
+        Ok(true) => (VALID, "valid".into()),
+        Ok(false) => (INVALID, "verify: rejected (Merkle openings, sumcheck or final row checks)".into()),
+        Err(e) => (ERROR, format!("verify: {e}")),
+    }
+}
+
+fn verifier_config(size: &SizeConfig) -> VerifierConfig {
+    VerifierConfig {
+        recursive_steps: size.recursive_steps,
+        initial_dim: size.initial_dim,
+        log_dims: size.log_dims.to_vec(),
+        initial_k: size.initial_k,
+        ks: size.ks.to_vec(),
+        num_queries: size.num_queries,
+    }
+}
+
+/// Names the first part whose length differs from what the configuration
+/// demands. Upstream rejects all of these too (so the verdict is the same);
+/// this only says which part, e.g. for a proof of another size.
+fn shape_mismatch(config: &VerifierConfig, proof: &Proof) -> Option<alloc::string::String> {
+    let steps = config.recursive_steps;
+    let last = steps - 1;
+    let checks = [
+        ("recursive commitments", proof.recursive_commitments.len(), steps),
+        ("recursive proofs", proof.recursive_proofs.len(), steps - 1),
+        ("sumcheck rounds", proof.sumcheck_transcript.transcript.len(), config.ks.iter().sum()),
+        ("evaluation rounds", proof.eval_rounds.len(), 0),
+        ("final yr elements", proof.final_ligero_proof.yr.len(), 1 << config.log_dims[last]),
+        (
+            "initial row width",
+            proof.initial_ligero_proof.opened_rows.first().map_or(0, Vec::len),
+            1 << config.initial_k,
+        ),
+    ];
+    checks
+        .iter()
+        .find(|(_, got, want)| got != want)
+        .map(|(part, got, want)| format!("shape: {got} {part}, expected {want} for 2^{}", config.poly_log_size()))
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    message::set_panic(info);
+    // SAFETY: `unimp` traps; the host reports the trap with the message set above.
+    unsafe { core::arch::asm!("unimp", options(noreturn)) }
+}

@@ -1,0 +1,159 @@
+//! The `ligerito-node` command line.
+
+use crate::prove;
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "ligerito-node", version, about = "Verify Ligerito proofs in the PolkaVM sandbox")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Verify a proof in the PolkaVM guest and print one JSON line.
+    ///
+    /// The proof is what `ligerito prove --size N` (or `ligerito-node prove`)
+    /// writes: bincode with a SHA-256 transcript. Prints
+    /// {"valid","exit_code","gas_used","message","elapsed_ms","code_hash",...}
+    /// and exits with 0 (valid), 1 (invalid) or 2 (error or out of gas).
+    Verify {
+        /// log2 of the polynomial size: 12, 16 or 20..=30.
+        #[arg(short, long)]
+        size: u32,
+        /// PolkaVM backend; defaults to the compiler where it is supported.
+        #[arg(short, long)]
+        backend: Option<Backend>,
+        /// Gas limit; running out is exit code 2.
+        #[arg(short, long, default_value_t = DEFAULT_GAS_LIMIT)]
+        gas: u64,
+        /// Proof file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        proof: PathBuf,
+    },
+    /// Prove a polynomial with the upstream prover, in the upstream CLI's format.
+    ///
+    /// The polynomial is 2^N little-endian u32 coefficients (4 * 2^N bytes),
+    /// as `ligerito prove` reads it, from FILE or standard input; or random
+    /// with --random. The proof goes to standard output or --output.
+    Prove {
+        /// log2 of the polynomial size: 12, 16 or 20..=30.
+        #[arg(short, long)]
+        size: u32,
+        /// Prove a random polynomial instead of reading one.
+        #[arg(long, conflicts_with = "polynomial")]
+        random: bool,
+        /// Seed for --random, for a reproducible proof.
+        #[arg(long, requires = "random")]
+        seed: Option<u64>,
+        /// Write the proof here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Polynomial file, or - for standard input.
+        #[arg(value_name = "FILE|-")]
+        polynomial: Option<PathBuf>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Verify { size, backend, gas, proof } => verify(size, backend, gas, &proof),
+        Command::Prove { size, random, seed, output, polynomial } => {
+            prove(size, random, seed, output, polynomial).map(|()| ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("ligerito-node: {e:#}");
+        ExitCode::from(2)
+    })
+}
+
+/// The JSON line `verify` prints.
+#[derive(serde::Serialize)]
+struct VerifyReport<'a> {
+    valid: bool,
+    exit_code: u8,
+    gas_used: u64,
+    message: &'a str,
+    elapsed_ms: f64,
+    code_hash: String,
+    verdict: ligerito_executor::Verdict,
+    backend: Backend,
+    log_size: u32,
+}
+
+fn verify(size: u32, backend: Option<Backend>, gas: u64, path: &PathBuf) -> anyhow::Result<ExitCode> {
+    // One byte past the largest proof is enough to know it is too long.
+    let proof = read_bounded(path, sizes::MAX_PROOF_LEN as u64 + 1)?;
+    let backend = backend.unwrap_or_else(Backend::preferred);
+    let executor = Executor::new();
+    let start = Instant::now();
+    let outcome = executor.verify(size, &proof, gas, backend)?;
+    let elapsed_ms = (start.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    let report = VerifyReport {
+        valid: outcome.is_valid(),
+        exit_code: outcome.exit_code,
+        gas_used: outcome.gas_used,
+        message: &outcome.message,
+        elapsed_ms,
+        code_hash: executor.code().hash().to_string(),
+        verdict: outcome.verdict,
+        backend,
+        log_size: size,
+    };
+    println!("{}", serde_json::to_string(&report)?);
+    Ok(ExitCode::from(outcome.exit_code))
+}
+
+fn prove(
+    size: u32,
+    random: bool,
+    seed: Option<u64>,
+    output: Option<PathBuf>,
+    polynomial: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    if sizes::get(size).is_none() {
+        bail!(prove::ProveError::UnsupportedSize(size));
+    }
+    if output.is_none() && std::io::stdout().is_terminal() {
+        bail!("refusing to write a binary proof to a terminal: redirect standard output or use --output");
+    }
+    let proof = if random {
+        let seed = seed.unwrap_or_else(rand::random);
+        prove::prove(size, &prove::random_polynomial(size, seed))?
+    } else {
+        let path = polynomial.unwrap_or_else(|| PathBuf::from("-"));
+        let expected = 4u64 << size;
+        let coefficients = read_bounded(&path, expected + 1)?;
+        prove::prove_bytes(size, &coefficients)?
+    };
+    match output {
+        Some(path) => std::fs::write(&path, &proof).with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&proof)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads at most `limit` bytes of a file or standard input (`-`).
+fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes).context("reading standard input")?;
+    } else {
+        let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        file.take(limit).read_to_end(&mut bytes).with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(bytes)
+}

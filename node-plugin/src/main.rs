@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    ligerito_node::cli::main()
+}
