@@ -31,13 +31,25 @@ if ((${#missing[@]})); then
 fi
 echo "guest: $(/usr/bin/rustc --version)" >&2
 
+# Cargo hashes a path dependency's absolute path into symbol names, which
+# moves code around in the blob; building from one fixed path makes the blob
+# independent of where the checkout is.
+work=/tmp/ligerito-guest-build
+mkdir -p "$work"
+exec 9>"$work/.lock"
+flock 9
+rm -rf "$work/program" "$work/sizes"
+mkdir -p "$work/program"
+cp -r "$here/program/Cargo.toml" "$here/program/Cargo.lock" "$here/program/src" \
+  "$here/program/toolchain" "$here/program/$target.json" "$work/program/"
+cp -r "$here/sizes" "$work/sizes"
 (
-  cd "$here/program"
-  export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$here/program/toolchain:$PATH"
+  cd "$work/program"
+  export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
   /usr/bin/cargo build --quiet --locked --release \
-    -Zbuild-std=core,alloc -Zjson-target-spec --target "$here/program/$target.json"
+    -Zbuild-std=core,alloc -Zjson-target-spec --target "$work/program/$target.json"
 )
-elf="$here/program/target/$target/release/ligerito_verifier_guest.elf"
+elf="$work/target/$target/release/ligerito_verifier_guest.elf"
 
 out="$blob"
 if $check; then

@@ -1,0 +1,63 @@
+//! Shared fixtures for the end-to-end tests: proofs made at test time with
+//! the upstream prover (exactly as `ligerito prove --size N` makes them),
+//! and helpers that tamper with one part of a proof.
+
+use ligerito::FinalizedLigeritoProof;
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
+use ligerito_executor::{Backend, Executor, Outcome, DEFAULT_GAS_LIMIT};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
+
+/// The bytes of a valid proof for 2^`log_size`, made once per test process.
+pub fn valid_proof(log_size: u32) -> Vec<u8> {
+    static CACHE: OnceLock<Mutex<HashMap<u32, Vec<u8>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(bytes) = cache.lock().unwrap().get(&log_size) {
+        return bytes.clone();
+    }
+    let poly = ligerito_node::prove::random_polynomial(log_size, u64::from(log_size));
+    let bytes = ligerito_node::prove::prove(log_size, &poly).expect("upstream prover");
+    cache.lock().unwrap().insert(log_size, bytes.clone());
+    bytes
+}
+
+pub fn decode(bytes: &[u8]) -> Proof {
+    bincode::deserialize(bytes).expect("a proof this crate made")
+}
+
+pub fn encode(proof: &Proof) -> Vec<u8> {
+    bincode::serialize(proof).expect("encodable")
+}
+
+/// A valid proof of 2^`log_size` with `tamper` applied to its decoded form.
+pub fn tampered(log_size: u32, tamper: impl FnOnce(&mut Proof)) -> Vec<u8> {
+    let mut proof = decode(&valid_proof(log_size));
+    tamper(&mut proof);
+    encode(&proof)
+}
+
+/// Flips the lowest bit of a field element.
+pub fn flip<F: BinaryFieldElement>(x: &mut F) {
+    *x = x.add(&F::one());
+}
+
+pub fn executor() -> &'static Executor {
+    static EXECUTOR: OnceLock<Executor> = OnceLock::new();
+    EXECUTOR.get_or_init(Executor::new)
+}
+
+/// Verifies on both backends, asserts they agree on everything (verdict,
+/// exit code, gas and message) and returns the outcome.
+pub fn verify_on_both(log_size: u32, proof: &[u8], gas_limit: u64) -> Outcome {
+    let run = |backend| executor().verify(log_size, proof, gas_limit, backend).expect("executor");
+    let compiler = run(Backend::Compiler);
+    let interpreter = run(Backend::Interpreter);
+    assert_eq!(compiler, interpreter, "the backends disagree");
+    compiler
+}
+
+pub fn verify(log_size: u32, proof: &[u8]) -> Outcome {
+    verify_on_both(log_size, proof, DEFAULT_GAS_LIMIT)
+}

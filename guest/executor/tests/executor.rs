@@ -1,0 +1,104 @@
+//! Executor behaviour that needs no valid proof; proofs are covered in
+//! the workspace's tests/ crate.
+
+use ligerito_executor::{sizes, Backend, Code, Executor, ExecutorError, Outcome, Verdict, DEFAULT_GAS_LIMIT};
+use std::sync::Arc;
+
+fn run(backend: Backend, log_size: u32, proof: &[u8]) -> Outcome {
+    Executor::new().verify(log_size, proof, DEFAULT_GAS_LIMIT, backend).expect("executor")
+}
+
+/// One body per backend, as PolkaVM writes its tests.
+macro_rules! per_backend {
+    ($(fn $name:ident($backend:ident) $body:block)*) => {
+        mod compiler {
+            use super::*;
+            $(#[test] fn $name() { let $backend = Backend::Compiler; $body })*
+        }
+        mod interpreter {
+            use super::*;
+            $(#[test] fn $name() { let $backend = Backend::Interpreter; $body })*
+        }
+    };
+}
+
+per_backend! {
+    fn rejects_empty_proof(backend) {
+        let outcome = run(backend, 12, &[]);
+        assert_eq!(outcome.verdict, Verdict::Error);
+        assert_eq!(outcome.exit_code, 2);
+        assert!(outcome.message.starts_with("decode: unexpected end at byte 0"), "{}", outcome.message);
+    }
+
+    fn rejects_unsupported_size(backend) {
+        for log_size in [0, 11, 13, 19, 31, u32::MAX] {
+            let outcome = run(backend, log_size, &[0; 64]);
+            assert_eq!(outcome.verdict, Verdict::Error);
+            assert_eq!(outcome.message, format!("size: 2^{log_size} is not supported"));
+        }
+    }
+
+    fn rejects_proof_over_the_size_maximum_before_decoding(backend) {
+        let max = sizes::get(12).unwrap().max_proof_len();
+        let outcome = run(backend, 12, &vec![0; max + 1]);
+        assert_eq!(outcome.verdict, Verdict::Error);
+        assert!(outcome.message.contains(&format!("exceeds the maximum {max} for 2^12")), "{}", outcome.message);
+    }
+
+    fn rejects_proof_over_every_maximum_without_running(backend) {
+        let outcome = run(backend, 30, &vec![0; sizes::MAX_PROOF_LEN + 1]);
+        assert_eq!(outcome.verdict, Verdict::Error);
+        assert_eq!(outcome.gas_used, 0);
+    }
+
+    fn random_bytes_are_an_error(backend) {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = (0..40_000).map(|_| { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state as u8 }).collect();
+        let outcome = run(backend, 12, &bytes);
+        assert_ne!(outcome.verdict, Verdict::Valid);
+        assert_eq!(outcome.exit_code, 2, "{}", outcome.message);
+    }
+
+    fn tiny_gas_limit_runs_out_deterministically(backend) {
+        let executor = Executor::new();
+        let outcome = executor.verify(12, &[0; 100], 1_000, backend).unwrap();
+        assert_eq!(outcome.verdict, Verdict::OutOfGas);
+        assert_eq!(outcome.gas_used, 1_000);
+        assert_eq!(outcome.exit_code, 2);
+    }
+
+    fn reused_instances_behave_like_fresh_ones(backend) {
+        let executor = Executor::new();
+        let first = executor.verify(16, &[7; 3000], DEFAULT_GAS_LIMIT, backend).unwrap();
+        executor.verify(12, &[], DEFAULT_GAS_LIMIT, backend).unwrap();
+        let again = executor.verify(16, &[7; 3000], DEFAULT_GAS_LIMIT, backend).unwrap();
+        assert_eq!(first, again);
+    }
+
+    fn concurrent_callers_get_identical_outcomes(backend) {
+        let executor = Arc::new(Executor::new());
+        let expected = executor.verify(12, &[1; 500], DEFAULT_GAS_LIMIT, backend).unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let executor = executor.clone();
+                std::thread::spawn(move || executor.verify(12, &[1; 500], DEFAULT_GAS_LIMIT, backend).unwrap())
+            })
+            .collect();
+        for thread in threads {
+            assert_eq!(thread.join().unwrap(), expected);
+        }
+    }
+
+    fn code_that_is_not_a_program_is_an_executor_error(backend) {
+        let code = Code::new(b"not a polkavm blob".to_vec());
+        let error = Executor::new().verify_with(&code, 12, &[], DEFAULT_GAS_LIMIT, backend).unwrap_err();
+        assert!(matches!(error, ExecutorError::InvalidCode { hash, .. } if hash == code.hash()), "{error}");
+    }
+}
+
+#[test]
+fn committed_blob_hash_matches_its_sha256_file() {
+    let file = include_str!("../../ligerito-verifier.polkavm.sha256");
+    let expected = file.split_whitespace().next().unwrap();
+    assert_eq!(Code::verifier().hash().to_string(), format!("0x{expected}"));
+}
