@@ -10,7 +10,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "ligerito-node", version, about = "Verify Ligerito proofs in the PolkaVM sandbox")]
+#[command(
+    name = "ligerito-node",
+    version,
+    about = "Verify Ligerito proofs in the PolkaVM sandbox"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -65,10 +69,19 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Verify { size, backend, gas, proof } => verify(size, backend, gas, &proof),
-        Command::Prove { size, random, seed, output, polynomial } => {
-            prove(size, random, seed, output, polynomial).map(|()| ExitCode::SUCCESS)
-        }
+        Command::Verify {
+            size,
+            backend,
+            gas,
+            proof,
+        } => verify(size, backend, gas, &proof),
+        Command::Prove {
+            size,
+            random,
+            seed,
+            output,
+            polynomial,
+        } => prove(size, random, seed, output, polynomial).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("ligerito-node: {e:#}");
@@ -90,7 +103,12 @@ struct VerifyReport<'a> {
     log_size: u32,
 }
 
-fn verify(size: u32, backend: Option<Backend>, gas: u64, path: &PathBuf) -> anyhow::Result<ExitCode> {
+fn verify(
+    size: u32,
+    backend: Option<Backend>,
+    gas: u64,
+    path: &PathBuf,
+) -> anyhow::Result<ExitCode> {
     // One byte past the largest proof is enough to know it is too long.
     let proof = read_bounded(path, sizes::MAX_PROOF_LEN as u64 + 1)?;
     let backend = backend.unwrap_or_else(Backend::preferred);
@@ -136,7 +154,9 @@ fn prove(
         prove::prove_bytes(size, &coefficients)?
     };
     match output {
-        Some(path) => std::fs::write(&path, &proof).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(&path, &proof).with_context(|| format!("writing {}", path.display()))?
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&proof)?;
@@ -150,10 +170,17 @@ fn prove(
 fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes).context("reading standard input")?;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
     } else {
-        let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-        file.take(limit).read_to_end(&mut bytes).with_context(|| format!("reading {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("reading {}", path.display()))?;
     }
     Ok(bytes)
 }

@@ -15,7 +15,11 @@ pub enum ProveError {
     #[error("size 2^{0} is not supported (supported: {sizes})", sizes = supported_sizes())]
     UnsupportedSize(u32),
     #[error("a 2^{log_size} polynomial is {expected} bytes (4 per coefficient), got {got}")]
-    WrongLength { log_size: u32, expected: usize, got: usize },
+    WrongLength {
+        log_size: u32,
+        expected: usize,
+        got: usize,
+    },
     #[error("upstream prover failed: {0}")]
     Prover(String),
     #[error("encoding the proof failed: {0}")]
@@ -25,7 +29,13 @@ pub enum ProveError {
 /// The supported sizes as text, e.g. `12, 16, 20..=30`.
 pub fn supported_sizes() -> String {
     let all: Vec<u32> = sizes::SIZES.iter().map(|s| s.log_size).collect();
-    format!("{}, {}, {}..={}", all[0], all[1], all[2], all[all.len() - 1])
+    format!(
+        "{}, {}, {}..={}",
+        all[0],
+        all[1],
+        all[2],
+        all[all.len() - 1]
+    )
 }
 
 /// Proves a polynomial given as little-endian u32 coefficients, the input
@@ -34,7 +44,11 @@ pub fn prove_bytes(log_size: u32, coefficients: &[u8]) -> Result<Vec<u8>, ProveE
     sizes::get(log_size).ok_or(ProveError::UnsupportedSize(log_size))?;
     let expected = 4usize << log_size;
     if coefficients.len() != expected {
-        return Err(ProveError::WrongLength { log_size, expected, got: coefficients.len() });
+        return Err(ProveError::WrongLength {
+            log_size,
+            expected,
+            got: coefficients.len(),
+        });
     }
     let poly: Vec<BinaryElem32> = coefficients
         .chunks_exact(4)
@@ -47,11 +61,19 @@ pub fn prove_bytes(log_size: u32, coefficients: &[u8]) -> Result<Vec<u8>, ProveE
 pub fn prove(log_size: u32, poly: &[BinaryElem32]) -> Result<Vec<u8>, ProveError> {
     sizes::get(log_size).ok_or(ProveError::UnsupportedSize(log_size))?;
     if poly.len() != 1 << log_size {
-        return Err(ProveError::WrongLength { log_size, expected: 4 << log_size, got: 4 * poly.len() });
+        return Err(ProveError::WrongLength {
+            log_size,
+            expected: 4 << log_size,
+            got: 4 * poly.len(),
+        });
     }
     let config = match log_size {
-        12 => ligerito::hardcoded_config_12(PhantomData::<BinaryElem32>, PhantomData::<BinaryElem128>),
-        16 => ligerito::hardcoded_config_16(PhantomData::<BinaryElem32>, PhantomData::<BinaryElem128>),
+        12 => {
+            ligerito::hardcoded_config_12(PhantomData::<BinaryElem32>, PhantomData::<BinaryElem128>)
+        }
+        16 => {
+            ligerito::hardcoded_config_16(PhantomData::<BinaryElem32>, PhantomData::<BinaryElem128>)
+        }
         _ => ligerito::prover_config_for_log_size::<BinaryElem32, BinaryElem128>(log_size),
     };
     let proof = ligerito::prove_with_transcript(&config, poly, FiatShamir::new_sha256(0))
@@ -62,5 +84,7 @@ pub fn prove(log_size: u32, poly: &[BinaryElem32]) -> Result<Vec<u8>, ProveError
 /// 2^`log_size` coefficients drawn from ChaCha8 seeded with `seed`.
 pub fn random_polynomial(log_size: u32, seed: u64) -> Vec<BinaryElem32> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    (0..1usize << log_size).map(|_| BinaryElem32::from(rng.gen::<u32>())).collect()
+    (0..1usize << log_size)
+        .map(|_| BinaryElem32::from(rng.gen::<u32>()))
+        .collect()
 }

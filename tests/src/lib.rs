@@ -51,7 +51,11 @@ pub fn executor() -> &'static Executor {
 /// Verifies on both backends, asserts they agree on everything (verdict,
 /// exit code, gas and message) and returns the outcome.
 pub fn verify_on_both(log_size: u32, proof: &[u8], gas_limit: u64) -> Outcome {
-    let run = |backend| executor().verify(log_size, proof, gas_limit, backend).expect("executor");
+    let run = |backend| {
+        executor()
+            .verify(log_size, proof, gas_limit, backend)
+            .expect("executor")
+    };
     let compiler = run(Backend::Compiler);
     let interpreter = run(Backend::Interpreter);
     assert_eq!(compiler, interpreter, "the backends disagree");

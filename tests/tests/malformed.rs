@@ -19,7 +19,10 @@ fn rejects_empty_input() {
 fn rejects_proof_cut_short_by_one_byte() {
     let proof = valid_proof(12);
     let cut = &proof[..proof.len() - 1];
-    assert_eq!(error(12, cut), format!("decode: unexpected end at byte {}", cut.len()));
+    assert_eq!(
+        error(12, cut),
+        format!("decode: unexpected end at byte {}", cut.len())
+    );
 }
 
 #[test]
@@ -33,7 +36,10 @@ fn rejects_trailing_byte_that_upstream_accepts() {
     let mut proof = valid_proof(12);
     let len = proof.len();
     proof.push(0);
-    assert_eq!(error(12, &proof), format!("decode: 1 trailing bytes after the proof at byte {len}"));
+    assert_eq!(
+        error(12, &proof),
+        format!("decode: 1 trailing bytes after the proof at byte {len}")
+    );
 }
 
 #[test]
@@ -48,7 +54,9 @@ fn rejects_random_bytes_of_a_proofs_length() {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let bytes: Vec<u8> = (0..valid_proof(12).len())
         .map(|_| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (state >> 33) as u8
         })
         .collect();
@@ -62,7 +70,11 @@ fn rejects_proofs_submitted_as_another_size() {
     for (made, claimed) in [(12, 16), (16, 12), (20, 21), (20, 22), (22, 20), (12, 30)] {
         let outcome = verify(claimed, &valid_proof(made));
         assert_ne!(outcome.verdict, Verdict::Valid, "2^{made} as 2^{claimed}");
-        assert_ne!(outcome.exit_code, 0, "2^{made} as 2^{claimed}: {}", outcome.message);
+        assert_ne!(
+            outcome.exit_code, 0,
+            "2^{made} as 2^{claimed}: {}",
+            outcome.message
+        );
     }
 }
 
@@ -70,7 +82,11 @@ fn rejects_proofs_submitted_as_another_size() {
 fn names_the_mismatched_part_of_a_proof_for_another_size() {
     let outcome = verify(16, &valid_proof(12));
     assert_eq!(outcome.verdict, Verdict::Invalid);
-    assert!(outcome.message.starts_with("shape: "), "{}", outcome.message);
+    assert!(
+        outcome.message.starts_with("shape: "),
+        "{}",
+        outcome.message
+    );
 }
 
 #[test]
@@ -78,7 +94,10 @@ fn proof_over_the_size_maximum_is_an_error() {
     let max = sizes::get(20).unwrap().max_proof_len();
     let mut proof = valid_proof(20);
     proof.resize(max + 1, 0);
-    assert!(error(20, &proof).starts_with(&format!("proof: {} bytes exceeds the maximum {max}", max + 1)));
+    assert!(error(20, &proof).starts_with(&format!(
+        "proof: {} bytes exceeds the maximum {max}",
+        max + 1
+    )));
 }
 
 #[test]

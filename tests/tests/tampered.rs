@@ -37,12 +37,16 @@ fn rejects_flipped_initial_opened_row() {
 
 #[test]
 fn rejects_flipped_initial_merkle_path() {
-    rejects(12, |p| p.initial_ligero_proof.merkle_proof.siblings[3][0] ^= 1);
+    rejects(12, |p| {
+        p.initial_ligero_proof.merkle_proof.siblings[3][0] ^= 1
+    });
 }
 
 #[test]
 fn rejects_extra_merkle_sibling() {
-    rejects(12, |p| p.initial_ligero_proof.merkle_proof.siblings.push([0; 32]));
+    rejects(12, |p| {
+        p.initial_ligero_proof.merkle_proof.siblings.push([0; 32])
+    });
 }
 
 #[test]
@@ -59,7 +63,9 @@ fn rejects_flipped_sumcheck_coefficient() {
 
 #[test]
 fn rejects_flipped_last_sumcheck_coefficient() {
-    rejects(12, |p| flip(&mut p.sumcheck_transcript.transcript.last_mut().unwrap().2));
+    rejects(12, |p| {
+        flip(&mut p.sumcheck_transcript.transcript.last_mut().unwrap().2)
+    });
 }
 
 #[test]
@@ -74,7 +80,9 @@ fn rejects_flipped_final_opened_row() {
 
 #[test]
 fn rejects_flipped_final_merkle_path() {
-    rejects(12, |p| p.final_ligero_proof.merkle_proof.siblings[0][31] ^= 0x80);
+    rejects(12, |p| {
+        p.final_ligero_proof.merkle_proof.siblings[0][31] ^= 0x80
+    });
 }
 
 #[test]
@@ -92,7 +100,9 @@ fn rejects_flipped_recursive_opened_row_at_size_22() {
 
 #[test]
 fn rejects_flipped_recursive_merkle_path_at_size_22() {
-    rejects(22, |p| p.recursive_proofs[0].merkle_proof.siblings[1][5] ^= 4);
+    rejects(22, |p| {
+        p.recursive_proofs[0].merkle_proof.siblings[1][5] ^= 4
+    });
 }
 
 #[test]

@@ -16,26 +16,34 @@ pub struct CallState {
 pub fn linker() -> Linker<CallState> {
     let mut linker = Linker::new();
     linker
-        .define_typed("input_len", |caller: Caller<CallState>| -> u32 { caller.user_data.input.len() as u32 })
-        .expect("fresh linker");
-    linker
-        .define_typed("read_input", |caller: Caller<CallState>, dst: u32, len: u32| -> u32 {
-            let input = &caller.user_data.input;
-            let n = input.len().min(len as usize);
-            match caller.instance.write_memory(dst, &input[..n]) {
-                Ok(()) => n as u32,
-                Err(_) => 0,
-            }
+        .define_typed("input_len", |caller: Caller<CallState>| -> u32 {
+            caller.user_data.input.len() as u32
         })
         .expect("fresh linker");
     linker
-        .define_typed("set_message", |caller: Caller<CallState>, ptr: u32, len: u32| {
-            let message = match caller.instance.read_memory(ptr, len.min(MAX_MESSAGE)) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(_) => "guest passed an unreadable message".to_owned(),
-            };
-            caller.user_data.message = Some(message);
-        })
+        .define_typed(
+            "read_input",
+            |caller: Caller<CallState>, dst: u32, len: u32| -> u32 {
+                let input = &caller.user_data.input;
+                let n = input.len().min(len as usize);
+                match caller.instance.write_memory(dst, &input[..n]) {
+                    Ok(()) => n as u32,
+                    Err(_) => 0,
+                }
+            },
+        )
+        .expect("fresh linker");
+    linker
+        .define_typed(
+            "set_message",
+            |caller: Caller<CallState>, ptr: u32, len: u32| {
+                let message = match caller.instance.read_memory(ptr, len.min(MAX_MESSAGE)) {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => "guest passed an unreadable message".to_owned(),
+                };
+                caller.user_data.message = Some(message);
+            },
+        )
         .expect("fresh linker");
     linker
 }

@@ -15,8 +15,8 @@ pub use code::{Code, CodeHash, VERIFIER_BLOB};
 pub use ligerito_sizes as sizes;
 pub use outcome::{Outcome, Verdict};
 
-use pool::Pool;
 use polkavm::{BackendKind, Config, Engine, ModuleConfig};
+use pool::Pool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -74,7 +74,9 @@ impl std::str::FromStr for Backend {
         match s {
             "compiler" => Ok(Backend::Compiler),
             "interpreter" => Ok(Backend::Interpreter),
-            _ => Err(format!("unknown backend '{s}' (expected compiler or interpreter)")),
+            _ => Err(format!(
+                "unknown backend '{s}' (expected compiler or interpreter)"
+            )),
         }
     }
 }
@@ -123,7 +125,11 @@ impl Executor {
 
     /// An executor whose default code is `code`.
     pub fn with_code(code: Code) -> Self {
-        Self { engines: Default::default(), pools: Mutex::new(HashMap::new()), code }
+        Self {
+            engines: Default::default(),
+            pools: Mutex::new(HashMap::new()),
+            code,
+        }
     }
 
     /// The default code.
@@ -132,7 +138,13 @@ impl Executor {
     }
 
     /// Verifies `proof` as a proof for 2^`log_size` with the default code.
-    pub fn verify(&self, log_size: u32, proof: &[u8], gas_limit: u64, backend: Backend) -> Result<Outcome, ExecutorError> {
+    pub fn verify(
+        &self,
+        log_size: u32,
+        proof: &[u8],
+        gas_limit: u64,
+        backend: Backend,
+    ) -> Result<Outcome, ExecutorError> {
         self.verify_with(&self.code, log_size, proof, gas_limit, backend)
     }
 
@@ -170,8 +182,19 @@ impl Executor {
         }
         // Compile outside the lock; two racing threads compile twice and one wins.
         let engine = self.engine(backend)?;
-        let pool = Arc::new(Pool::new(engine, &module_config(), code, IDLE_INSTANCES_PER_MODULE)?);
-        Ok(self.pools.lock().expect("pool map poisoned").entry(key).or_insert(pool).clone())
+        let pool = Arc::new(Pool::new(
+            engine,
+            &module_config(),
+            code,
+            IDLE_INSTANCES_PER_MODULE,
+        )?);
+        Ok(self
+            .pools
+            .lock()
+            .expect("pool map poisoned")
+            .entry(key)
+            .or_insert(pool)
+            .clone())
     }
 
     fn engine(&self, backend: Backend) -> Result<&Engine, ExecutorError> {
@@ -182,7 +205,10 @@ impl Executor {
             Engine::new(&config).map_err(|e| e.to_string())
         })
         .as_ref()
-        .map_err(|reason| ExecutorError::BackendUnavailable { backend, reason: reason.clone() })
+        .map_err(|reason| ExecutorError::BackendUnavailable {
+            backend,
+            reason: reason.clone(),
+        })
     }
 }
 

@@ -40,7 +40,12 @@ pub struct Outcome {
 
 impl Outcome {
     pub(crate) fn new(verdict: Verdict, gas_used: u64, message: String) -> Self {
-        Self { verdict, exit_code: verdict.exit_code(), gas_used, message }
+        Self {
+            verdict,
+            exit_code: verdict.exit_code(),
+            gas_used,
+            message,
+        }
     }
 
     /// Input the host refuses before starting the guest: costs no gas.

@@ -15,20 +15,41 @@ pub struct Pool {
 }
 
 impl Pool {
-    pub fn new(engine: &Engine, config: &ModuleConfig, code: &Code, max_idle: usize) -> Result<Self, ExecutorError> {
-        let invalid = |reason: String| ExecutorError::InvalidCode { hash: code.hash(), reason };
-        let module = Module::new(engine, config, code.bytes().to_vec().into()).map_err(|e| invalid(e.to_string()))?;
-        if !module.exports().any(|e| e.symbol().as_bytes() == ENTRY.as_bytes()) {
+    pub fn new(
+        engine: &Engine,
+        config: &ModuleConfig,
+        code: &Code,
+        max_idle: usize,
+    ) -> Result<Self, ExecutorError> {
+        let invalid = |reason: String| ExecutorError::InvalidCode {
+            hash: code.hash(),
+            reason,
+        };
+        let module = Module::new(engine, config, code.bytes().to_vec().into())
+            .map_err(|e| invalid(e.to_string()))?;
+        if !module
+            .exports()
+            .any(|e| e.symbol().as_bytes() == ENTRY.as_bytes())
+        {
             return Err(invalid(format!("no '{ENTRY}' export")));
         }
-        let pre = host::linker().instantiate_pre(&module).map_err(|e| invalid(e.to_string()))?;
-        Ok(Self { pre, idle: Mutex::new(Vec::new()), max_idle })
+        let pre = host::linker()
+            .instantiate_pre(&module)
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(Self {
+            pre,
+            idle: Mutex::new(Vec::new()),
+            max_idle,
+        })
     }
 
     /// Runs the guest on `input` with a fresh or reset instance.
     pub fn run(&self, input: Vec<u8>, gas_limit: u64) -> Result<Outcome, ExecutorError> {
         let mut instance = self.checkout()?;
-        let mut state = CallState { input, message: None };
+        let mut state = CallState {
+            input,
+            message: None,
+        };
         let limit = i64::try_from(gas_limit).unwrap_or(i64::MAX);
         instance.set_gas(limit);
         let result = instance.call_typed_and_get_result::<u32, ()>(&mut state, ENTRY, ());
@@ -40,19 +61,25 @@ impl Pool {
                     1 => Verdict::Invalid,
                     _ => Verdict::Error,
                 };
-                let message = state.message.unwrap_or_else(|| format!("guest returned {code} without a message"));
+                let message = state
+                    .message
+                    .unwrap_or_else(|| format!("guest returned {code} without a message"));
                 Outcome::new(verdict, gas_used, message)
             }
-            Err(CallError::NotEnoughGas) => {
-                Outcome::new(Verdict::OutOfGas, gas_limit, format!("out of gas: limit {gas_limit} reached"))
-            }
+            Err(CallError::NotEnoughGas) => Outcome::new(
+                Verdict::OutOfGas,
+                gas_limit,
+                format!("out of gas: limit {gas_limit} reached"),
+            ),
             Err(CallError::Trap) => {
                 let message = state.message.unwrap_or_else(|| "trap".to_owned());
                 Outcome::new(Verdict::Error, gas_used, format!("trap: {message}"))
             }
             Err(CallError::Error(e)) => return Err(ExecutorError::Vm(e.to_string())),
             Err(CallError::User(never)) => match never {},
-            Err(CallError::Step) => return Err(ExecutorError::Vm("unexpected step interrupt".into())),
+            Err(CallError::Step) => {
+                return Err(ExecutorError::Vm("unexpected step interrupt".into()))
+            }
         };
         self.checkin(instance);
         Ok(outcome)
@@ -62,10 +89,15 @@ impl Pool {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
         match idle {
             Some(mut instance) => {
-                instance.reset_memory().map_err(|e| ExecutorError::Vm(e.to_string()))?;
+                instance
+                    .reset_memory()
+                    .map_err(|e| ExecutorError::Vm(e.to_string()))?;
                 Ok(instance)
             }
-            None => self.pre.instantiate().map_err(|e| ExecutorError::Vm(e.to_string())),
+            None => self
+                .pre
+                .instantiate()
+                .map_err(|e| ExecutorError::Vm(e.to_string())),
         }
     }
 

@@ -16,22 +16,47 @@ fn as_upstream(size: &SizeConfig) -> VerifierConfig {
 }
 
 fn assert_same(ours: &VerifierConfig, upstream: &VerifierConfig, log_size: u32) {
-    let fields = |c: &VerifierConfig| (c.recursive_steps, c.initial_dim, c.log_dims.clone(), c.initial_k, c.ks.clone(), c.num_queries);
-    assert_eq!(fields(ours), fields(upstream), "configuration for 2^{log_size}");
+    let fields = |c: &VerifierConfig| {
+        (
+            c.recursive_steps,
+            c.initial_dim,
+            c.log_dims.clone(),
+            c.initial_k,
+            c.ks.clone(),
+            c.num_queries,
+        )
+    };
+    assert_eq!(
+        fields(ours),
+        fields(upstream),
+        "configuration for 2^{log_size}"
+    );
 }
 
 #[test]
 fn cli_sizes_match_upstream_autosizer() {
     for log_size in ligerito::MIN_LOG_SIZE..=ligerito::MAX_LOG_SIZE {
         let ours = sizes::get(log_size).unwrap_or_else(|| panic!("2^{log_size} unsupported"));
-        assert_same(&as_upstream(ours), &ligerito::verifier_config_for_log_size(log_size), log_size);
+        assert_same(
+            &as_upstream(ours),
+            &ligerito::verifier_config_for_log_size(log_size),
+            log_size,
+        );
     }
 }
 
 #[test]
 fn test_sizes_match_upstream_hardcoded_configs() {
-    assert_same(&as_upstream(sizes::get(12).unwrap()), &ligerito::hardcoded_config_12_verifier(), 12);
-    assert_same(&as_upstream(sizes::get(16).unwrap()), &ligerito::hardcoded_config_16_verifier(), 16);
+    assert_same(
+        &as_upstream(sizes::get(12).unwrap()),
+        &ligerito::hardcoded_config_12_verifier(),
+        12,
+    );
+    assert_same(
+        &as_upstream(sizes::get(16).unwrap()),
+        &ligerito::hardcoded_config_16_verifier(),
+        16,
+    );
 }
 
 #[test]

@@ -1,11 +1,15 @@
 //! Executor behaviour that needs no valid proof; proofs are covered in
 //! the workspace's tests/ crate.
 
-use ligerito_executor::{sizes, Backend, Code, Executor, ExecutorError, Outcome, Verdict, DEFAULT_GAS_LIMIT};
+use ligerito_executor::{
+    sizes, Backend, Code, Executor, ExecutorError, Outcome, Verdict, DEFAULT_GAS_LIMIT,
+};
 use std::sync::Arc;
 
 fn run(backend: Backend, log_size: u32, proof: &[u8]) -> Outcome {
-    Executor::new().verify(log_size, proof, DEFAULT_GAS_LIMIT, backend).expect("executor")
+    Executor::new()
+        .verify(log_size, proof, DEFAULT_GAS_LIMIT, backend)
+        .expect("executor")
 }
 
 /// One body per backend, as PolkaVM writes its tests.

@@ -27,8 +27,12 @@ fn link(elf: &str, out: &str) -> Result<usize, String> {
     let data = std::fs::read(elf).map_err(|e| format!("{elf}: {e}"))?;
     let mut config = polkavm_linker::Config::default();
     config.set_strip(true);
-    let blob = polkavm_linker::program_from_elf(config, polkavm_linker::TargetInstructionSet::Latest, &data)
-        .map_err(|e| format!("{elf}: {e}"))?;
+    let blob = polkavm_linker::program_from_elf(
+        config,
+        polkavm_linker::TargetInstructionSet::Latest,
+        &data,
+    )
+    .map_err(|e| format!("{elf}: {e}"))?;
     std::fs::write(out, &blob).map_err(|e| format!("{out}: {e}"))?;
     Ok(blob.len())
 }

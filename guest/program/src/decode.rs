@@ -14,7 +14,9 @@ impl Reader for Counted<'_> {
     fn read(&mut self, out: &mut [u8]) -> Result<(), DecodeError> {
         let rest = &self.bytes[self.pos..];
         if rest.len() < out.len() {
-            return Err(DecodeError::UnexpectedEnd { additional: out.len() - rest.len() });
+            return Err(DecodeError::UnexpectedEnd {
+                additional: out.len() - rest.len(),
+            });
         }
         out.copy_from_slice(&rest[..out.len()]);
         self.pos += out.len();

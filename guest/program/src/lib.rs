@@ -49,10 +49,19 @@ fn run() -> (u32, alloc::string::String) {
     // SAFETY: a host call without arguments.
     let len = unsafe { input_len() } as usize;
     if len < 4 {
-        return (ERROR, format!("input: {len} bytes, expected a 4-byte size and a proof"));
+        return (
+            ERROR,
+            format!("input: {len} bytes, expected a 4-byte size and a proof"),
+        );
     }
     if len > ligerito_sizes::MAX_INPUT_LEN {
-        return (ERROR, format!("input: {len} bytes exceeds the maximum {}", ligerito_sizes::MAX_INPUT_LEN));
+        return (
+            ERROR,
+            format!(
+                "input: {len} bytes exceeds the maximum {}",
+                ligerito_sizes::MAX_INPUT_LEN
+            ),
+        );
     }
     let mut input = Vec::new();
     if input.try_reserve_exact(len).is_err() {
@@ -72,7 +81,13 @@ fn run() -> (u32, alloc::string::String) {
     let bytes = &input[4..];
     let max = size.max_proof_len();
     if bytes.len() > max {
-        return (ERROR, format!("proof: {} bytes exceeds the maximum {max} for 2^{log_size}", bytes.len()));
+        return (
+            ERROR,
+            format!(
+                "proof: {} bytes exceeds the maximum {max} for 2^{log_size}",
+                bytes.len()
+            ),
+        );
     }
     let proof: Proof = match decode::exactly_one(bytes) {
         Ok(proof) => proof,
@@ -86,7 +101,10 @@ fn run() -> (u32, alloc::string::String) {
     }
     match ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0)) {
         Ok(true) => (VALID, "valid".into()),
-        Ok(false) => (INVALID, "verify: rejected (Merkle openings, sumcheck or final row checks)".into()),
+        Ok(false) => (
+            INVALID,
+            "verify: rejected (Merkle openings, sumcheck or final row checks)".into(),
+        ),
         Err(e) => (ERROR, format!("verify: {e}")),
     }
 }
@@ -109,21 +127,42 @@ fn shape_mismatch(config: &VerifierConfig, proof: &Proof) -> Option<alloc::strin
     let steps = config.recursive_steps;
     let last = steps - 1;
     let checks = [
-        ("recursive commitments", proof.recursive_commitments.len(), steps),
+        (
+            "recursive commitments",
+            proof.recursive_commitments.len(),
+            steps,
+        ),
         ("recursive proofs", proof.recursive_proofs.len(), steps - 1),
-        ("sumcheck rounds", proof.sumcheck_transcript.transcript.len(), config.ks.iter().sum()),
+        (
+            "sumcheck rounds",
+            proof.sumcheck_transcript.transcript.len(),
+            config.ks.iter().sum(),
+        ),
         ("evaluation rounds", proof.eval_rounds.len(), 0),
-        ("final yr elements", proof.final_ligero_proof.yr.len(), 1 << config.log_dims[last]),
+        (
+            "final yr elements",
+            proof.final_ligero_proof.yr.len(),
+            1 << config.log_dims[last],
+        ),
         (
             "initial row width",
-            proof.initial_ligero_proof.opened_rows.first().map_or(0, Vec::len),
+            proof
+                .initial_ligero_proof
+                .opened_rows
+                .first()
+                .map_or(0, Vec::len),
             1 << config.initial_k,
         ),
     ];
     checks
         .iter()
         .find(|(_, got, want)| got != want)
-        .map(|(part, got, want)| format!("shape: {got} {part}, expected {want} for 2^{}", config.poly_log_size()))
+        .map(|(part, got, want)| {
+            format!(
+                "shape: {got} {part}, expected {want} for 2^{}",
+                config.poly_log_size()
+            )
+        })
 }
 
 #[panic_handler]

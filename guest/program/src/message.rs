@@ -13,7 +13,10 @@ pub fn set(bytes: &[u8]) {
 
 /// Formats without allocating: the panic may be an allocation failure.
 pub fn set_panic(info: &core::panic::PanicInfo) {
-    let mut buf = Buffer { bytes: [0; MAX_MESSAGE], len: 0 };
+    let mut buf = Buffer {
+        bytes: [0; MAX_MESSAGE],
+        len: 0,
+    };
     let _ = write!(buf, "panic: {}", info.message());
     set(&buf.bytes[..buf.len]);
 }

@@ -92,6 +92,9 @@ pub const MAX_PROOF_LEN: usize = {
 /// Guest input: a little-endian `u32` size, then the proof.
 pub const MAX_INPUT_LEN: usize = 4 + MAX_PROOF_LEN;
 
+// The guest holds the input and the decoded proof at once in its 32 MiB heap.
+const _: () = assert!(MAX_INPUT_LEN < 4 << 20);
+
 const BASE_ELEM: usize = 4; // GF(2^32)
 const EXT_ELEM: usize = 16; // GF(2^128)
 const HASH: usize = 32;
@@ -151,10 +154,7 @@ impl SizeConfig {
             siblings += min(queries, 1 << j);
             j += 1;
         }
-        LEN_PREFIX
-            + queries * (LEN_PREFIX + (elem << k))
-            + LEN_PREFIX
-            + siblings * HASH
+        LEN_PREFIX + queries * (LEN_PREFIX + (elem << k)) + LEN_PREFIX + siblings * HASH
     }
 }
 
@@ -185,11 +185,33 @@ mod tests {
         }
     }
 
+    /// The table in docs/ARCHITECTURE.md; change both together.
+    #[test]
+    fn maximum_proof_lengths_are_the_documented_ones() {
+        let documented = [
+            (12, 48_362),
+            (16, 108_362),
+            (20, 168_010),
+            (21, 193_866),
+            (22, 231_611),
+            (23, 249_915),
+            (24, 272_315),
+            (25, 302_907),
+            (26, 345_388),
+            (27, 368_428),
+            (28, 395_564),
+            (29, 430_892),
+            (30, 468_780),
+        ];
+        assert_eq!(SIZES.len(), documented.len());
+        for (size, expected) in SIZES.iter().zip(documented) {
+            assert_eq!((size.log_size, size.max_proof_len()), expected);
+        }
+    }
+
     #[test]
     fn max_input_covers_every_size() {
         assert!(SIZES.iter().all(|s| s.max_proof_len() <= MAX_PROOF_LEN));
         assert!(SIZES.iter().any(|s| s.max_proof_len() == MAX_PROOF_LEN));
-        // the bound must stay small enough to hold in the guest's heap
-        assert!(MAX_INPUT_LEN < 4 << 20, "{MAX_INPUT_LEN}");
     }
 }

@@ -1,0 +1,85 @@
+//! Verify time per size: the upstream crate natively (as its CLI is built:
+//! rayon and hardware acceleration; on all cores and on one thread) beside
+//! our guest on both PolkaVM backends, in one run. Gas per size is printed
+//! before the timings.
+//!
+//!   cargo bench -p ligerito-tests --bench verify            # sizes 20, 22, 24
+//!   LIGERITO_BENCH_SIZES=12,16 cargo bench -p ligerito-tests --bench verify
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use ligerito::transcript::FiatShamir;
+use ligerito_executor::{Backend, DEFAULT_GAS_LIMIT};
+use ligerito_tests::{decode, executor, valid_proof};
+use std::time::Duration;
+
+fn sizes() -> Vec<u32> {
+    std::env::var("LIGERITO_BENCH_SIZES")
+        .map(|s| {
+            s.split(',')
+                .map(|n| {
+                    n.trim()
+                        .parse()
+                        .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
+                })
+                .collect()
+        })
+        .unwrap_or_else(|_| vec![20, 22, 24])
+}
+
+fn upstream_config(log_size: u32) -> ligerito::VerifierConfig {
+    match log_size {
+        12 => ligerito::hardcoded_config_12_verifier(),
+        16 => ligerito::hardcoded_config_16_verifier(),
+        _ => ligerito::verifier_config_for_log_size(log_size),
+    }
+}
+
+fn verify(c: &mut Criterion) {
+    for log_size in sizes() {
+        let bytes = valid_proof(log_size);
+        let mut group = c.benchmark_group(format!("verify_2^{log_size}"));
+        group
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(5));
+
+        let config = upstream_config(log_size);
+        let native = || {
+            // Decoding is part of the guest's work too.
+            let proof = decode(&bytes);
+            assert!(
+                ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0))
+                    .unwrap()
+            );
+        };
+        group.bench_function("native", |b| b.iter(native));
+        // The guest runs on one thread; so does this baseline.
+        let one_thread = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        group.bench_function("native_1_thread", |b| b.iter(|| one_thread.install(native)));
+        for backend in Backend::ALL {
+            let outcome = executor()
+                .verify(log_size, &bytes, DEFAULT_GAS_LIMIT, backend)
+                .unwrap();
+            assert!(outcome.is_valid(), "{}", outcome.message);
+            eprintln!(
+                "2^{log_size}: {} bytes, {} gas on the {backend}",
+                bytes.len(),
+                outcome.gas_used
+            );
+            group.bench_function(backend.name(), |b| {
+                b.iter(|| {
+                    executor()
+                        .verify(log_size, &bytes, DEFAULT_GAS_LIMIT, backend)
+                        .unwrap()
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, verify);
+criterion_main!(benches);
