@@ -1,9 +1,11 @@
 //! The guest's fixed heap.
 //!
 //! 32 MiB in `.bss`, so the program's memory map (and with it the memory a
-//! verification can take) is fixed when the blob is linked. The largest
-//! input is under 2 MiB and a 2^30 verification's working set is a few MiB;
-//! an allocation beyond the heap fails, which panics and so ends in error 2.
+//! verification can take) is fixed when the blob is linked. What lives here
+//! is bounded by the size table: the input (at most 468,784 bytes), the
+//! decoded proof (of the same order) and the verifier's vectors, whose
+//! lengths the configuration fixes. An allocation beyond the heap fails,
+//! which panics and so ends in error 2.
 
 use talc::{source::Claim, TalcLock};
 
