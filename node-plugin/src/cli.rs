@@ -64,6 +64,15 @@ enum Command {
         #[arg(value_name = "FILE|-")]
         polynomial: Option<PathBuf>,
     },
+    /// Print the runtime module's metadata: calls, events, errors and storage.
+    ///
+    /// A plain listing, or with --json the full metadata with every type
+    /// from the scale-info registry (type ids point into "types").
+    Metadata {
+        /// Print JSON instead of a listing.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -82,6 +91,7 @@ pub fn main() -> ExitCode {
             output,
             polynomial,
         } => prove(size, random, seed, output, polynomial).map(|()| ExitCode::SUCCESS),
+        Command::Metadata { json } => metadata(json).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("ligerito-node: {e:#}");
@@ -162,6 +172,16 @@ fn prove(
             stdout.write_all(&proof)?;
             stdout.flush()?;
         }
+    }
+    Ok(())
+}
+
+fn metadata(json: bool) -> anyhow::Result<()> {
+    let metadata = ligerito_runtime::metadata::metadata();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&metadata)?);
+    } else {
+        print!("{}", metadata.summary());
     }
     Ok(())
 }

@@ -158,9 +158,31 @@ fn missing_file_is_a_clear_error() {
 
 #[test]
 fn every_command_explains_itself() {
-    for args in [&["--help"][..], &["verify", "--help"], &["prove", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["verify", "--help"],
+        &["prove", "--help"],
+        &["metadata", "--help"],
+    ] {
         let out = node(args, &[]);
         assert!(out.status.success());
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: ligerito-node"));
     }
+}
+
+#[test]
+fn prints_runtime_metadata_as_json_and_as_a_listing() {
+    let out = node(&["metadata", "--json"], &[]);
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["module"], "Ligerito");
+    assert!(json["storage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == "Commitments"));
+    let out = node(&["metadata"], &[]);
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(listing.contains("Verify(log_size, proof)"), "{listing}");
+    assert!(listing.contains("AlreadyVerified"), "{listing}");
 }

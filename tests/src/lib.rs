@@ -12,14 +12,25 @@ pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
 
 /// The bytes of a valid proof for 2^`log_size`, made once per test process.
 pub fn valid_proof(log_size: u32) -> Vec<u8> {
-    static CACHE: OnceLock<Mutex<HashMap<u32, Vec<u8>>>> = OnceLock::new();
+    proof_with_seed(log_size, u64::from(log_size))
+}
+
+type ProofCache = Mutex<HashMap<(u32, u64), Vec<u8>>>;
+
+/// A valid proof of a random 2^`log_size` polynomial drawn with `seed`
+/// (so different seeds give different commitments), made once per process.
+pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
+    static CACHE: OnceLock<ProofCache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(bytes) = cache.lock().unwrap().get(&log_size) {
+    if let Some(bytes) = cache.lock().unwrap().get(&(log_size, seed)) {
         return bytes.clone();
     }
-    let poly = ligerito_node::prove::random_polynomial(log_size, u64::from(log_size));
+    let poly = ligerito_node::prove::random_polynomial(log_size, seed);
     let bytes = ligerito_node::prove::prove(log_size, &poly).expect("upstream prover");
-    cache.lock().unwrap().insert(log_size, bytes.clone());
+    cache
+        .lock()
+        .unwrap()
+        .insert((log_size, seed), bytes.clone());
     bytes
 }
 

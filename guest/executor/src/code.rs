@@ -1,5 +1,6 @@
 //! Guest code and its identity.
 
+use polkavm::ProgramBlob;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -47,5 +48,32 @@ impl Code {
 
     pub fn hash(&self) -> CodeHash {
         self.hash
+    }
+
+    /// Checks, without compiling, that the code is a 64-bit PolkaVM program
+    /// with the verifier's interface: a `verify` export and no imports but
+    /// the host functions. Backend-independent, so a chain can decide it
+    /// the same way on every node.
+    pub fn check_interface(&self) -> Result<(), String> {
+        let blob = ProgramBlob::parse(self.bytes.to_vec().into()).map_err(|e| e.to_string())?;
+        if !blob.is_64_bit() {
+            return Err("not a 64-bit program".into());
+        }
+        if !blob
+            .exports()
+            .any(|e| e.symbol().as_bytes() == crate::host::ENTRY.as_bytes())
+        {
+            return Err(format!("no '{}' export", crate::host::ENTRY));
+        }
+        for import in blob.imports().into_iter() {
+            let symbol = import.ok_or("an import cannot be parsed")?;
+            if !crate::host::IMPORTS
+                .iter()
+                .any(|name| symbol.as_bytes() == name.as_bytes())
+            {
+                return Err(format!("unknown import '{symbol}'"));
+            }
+        }
+        Ok(())
     }
 }

@@ -2,6 +2,12 @@
 
 use polkavm::{Caller, Linker};
 
+/// The guest's entry point.
+pub const ENTRY: &str = "verify";
+
+/// Every host function the guest may import.
+pub const IMPORTS: [&str; 3] = ["input_len", "read_input", "set_message"];
+
 /// The longest diagnostic kept; the guest never writes more.
 pub const MAX_MESSAGE: u32 = 256;
 

@@ -1,12 +1,9 @@
 //! One compiled module and its idle instances.
 
-use crate::host::{self, CallState};
+use crate::host::{self, CallState, ENTRY};
 use crate::{Code, ExecutorError, Outcome, Verdict};
 use polkavm::{CallError, Engine, Instance, InstancePre, Module, ModuleConfig};
 use std::sync::Mutex;
-
-/// The guest's entry point.
-const ENTRY: &str = "verify";
 
 pub struct Pool {
     pre: InstancePre<CallState>,

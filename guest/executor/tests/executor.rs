@@ -75,6 +75,8 @@ per_backend! {
         let executor = Executor::new();
         let first = executor.verify(16, &[7; 3000], DEFAULT_GAS_LIMIT, backend).unwrap();
         executor.verify(12, &[], DEFAULT_GAS_LIMIT, backend).unwrap();
+        // an instance stopped mid-run by the gas meter goes back to the pool too
+        executor.verify(16, &[7; 3000], 5_000, backend).unwrap();
         let again = executor.verify(16, &[7; 3000], DEFAULT_GAS_LIMIT, backend).unwrap();
         assert_eq!(first, again);
     }
@@ -105,4 +107,14 @@ fn committed_blob_hash_matches_its_sha256_file() {
     let file = include_str!("../../ligerito-verifier.polkavm.sha256");
     let expected = file.split_whitespace().next().unwrap();
     assert_eq!(Code::verifier().hash().to_string(), format!("0x{expected}"));
+}
+
+#[test]
+fn committed_blob_has_the_verifier_interface() {
+    assert_eq!(Code::verifier().check_interface(), Ok(()));
+}
+
+#[test]
+fn interface_check_rejects_bytes_that_are_not_a_program() {
+    assert!(Code::new(vec![0u8; 64]).check_interface().is_err());
 }

@@ -1,0 +1,165 @@
+//! The module's metadata: calls, events, errors and storage with their
+//! types, from the scale-info registry.
+
+use crate::storage::{self, Item};
+use crate::types::*;
+use crate::UncheckedExtrinsic;
+use scale_info::{MetaType, PortableRegistry, Registry, TypeDef};
+use serde::Serialize;
+use sp_core::H256;
+
+/// Type ids point into `types`.
+#[derive(Serialize)]
+pub struct Metadata {
+    pub module: &'static str,
+    pub extrinsic: u32,
+    pub call: u32,
+    pub event: u32,
+    pub runtime_event: u32,
+    pub error: u32,
+    pub invalid_transaction: u32,
+    pub storage: Vec<StorageEntry>,
+    pub types: PortableRegistry,
+}
+
+#[derive(Serialize)]
+pub struct StorageEntry {
+    pub module: &'static str,
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// Hex of `twox128(module) ++ twox128(name)`.
+    pub prefix: String,
+    /// The map key's type; maps hash it as `blake2_128(key) ++ key`.
+    pub key: Option<u32>,
+    pub value: u32,
+}
+
+pub fn metadata() -> Metadata {
+    let mut registry = Registry::new();
+    let mut id = |ty: MetaType| registry.register_type(&ty).id;
+    let extrinsic = id(MetaType::new::<UncheckedExtrinsic>());
+    let call = id(MetaType::new::<Call>());
+    let event = id(MetaType::new::<Event>());
+    let runtime_event = id(MetaType::new::<Vec<EventRecord>>());
+    let error = id(MetaType::new::<Error>());
+    let invalid_transaction = id(MetaType::new::<InvalidTransaction>());
+    let mut entry = |item: &Item, key: Option<MetaType>, value: MetaType| StorageEntry {
+        module: item.module,
+        name: item.name,
+        doc: item.doc,
+        prefix: hex::encode(item.prefix()),
+        key: key.map(&mut id),
+        value: id(value),
+    };
+    let storage = vec![
+        entry(
+            &storage::ACCOUNT_NONCE,
+            Some(MetaType::new::<AccountId>()),
+            MetaType::new::<u64>(),
+        ),
+        entry(&storage::BLOCK_NUMBER, None, MetaType::new::<BlockNumber>()),
+        entry(&storage::SUDO_KEY, None, MetaType::new::<AccountId>()),
+        entry(
+            &storage::COMMITMENTS,
+            Some(MetaType::new::<H256>()),
+            MetaType::new::<VerifiedCommitment>(),
+        ),
+        entry(
+            &storage::LIMITS,
+            Some(MetaType::new::<u32>()),
+            MetaType::new::<SizeLimits>(),
+        ),
+        entry(&storage::CODE, None, MetaType::new::<Vec<u8>>()),
+        entry(&storage::CODE_HASH, None, MetaType::new::<H256>()),
+    ];
+    Metadata {
+        module: "Ligerito",
+        extrinsic,
+        call,
+        event,
+        runtime_event,
+        error,
+        invalid_transaction,
+        storage,
+        types: registry.into(),
+    }
+}
+
+impl Metadata {
+    /// `name(fields): doc` for each variant of an enum type.
+    pub fn variants(&self, id: u32) -> Vec<String> {
+        let Some(ty) = self.types.resolve(id) else {
+            return Vec::new();
+        };
+        let TypeDef::Variant(def) = &ty.type_def else {
+            return Vec::new();
+        };
+        def.variants
+            .iter()
+            .map(|v| {
+                let fields: Vec<String> = v.fields.iter().filter_map(|f| f.name.clone()).collect();
+                let fields = if fields.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", fields.join(", "))
+                };
+                format!("{}{fields}: {}", v.name, v.docs.join(" "))
+            })
+            .collect()
+    }
+
+    /// A plain listing for people.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for (title, id) in [
+            ("calls", self.call),
+            ("events", self.event),
+            ("errors", self.error),
+            ("invalid transactions", self.invalid_transaction),
+        ] {
+            out.push_str(&format!("{title}:\n"));
+            for line in self.variants(id) {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        out.push_str("storage:\n");
+        for s in &self.storage {
+            out.push_str(&format!(
+                "  {}.{} (0x{}): {}\n",
+                s.module, s.name, s.prefix, s.doc
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_every_call_event_and_error_with_docs() {
+        let metadata = metadata();
+        let calls = metadata.variants(metadata.call);
+        assert_eq!(calls.len(), 3);
+        assert!(
+            calls[0].starts_with("Verify(log_size, proof): Verify a proof"),
+            "{calls:?}"
+        );
+        assert_eq!(metadata.variants(metadata.event).len(), 4);
+        let errors = metadata.variants(metadata.error);
+        assert_eq!(errors.len(), 8);
+        assert!(
+            errors.iter().all(|e| !e.ends_with(": ")),
+            "every error has a doc: {errors:?}"
+        );
+        assert_eq!(metadata.storage.len(), 7);
+    }
+
+    #[test]
+    fn serializes_to_json() {
+        let json = serde_json::to_value(metadata()).unwrap();
+        assert_eq!(json["module"], "Ligerito");
+        assert!(json["types"]["types"].as_array().unwrap().len() > 10);
+    }
+}

@@ -1,0 +1,148 @@
+//! Key-value state with a transactional overlay and a Merkle-Patricia root.
+//!
+//! Committed values live in a base-16 Patricia trie (Substrate's `LayoutV1`
+//! over BLAKE2-256, via `sp-trie`). Writes collect in overlays: one per open
+//! transaction, and one for the block. `root()` folds the block's changes
+//! into the trie, so its cost grows with what changed, not with the state.
+
+use sp_core::{Blake2Hasher, H256};
+use sp_trie::{LayoutV1, PrefixedMemoryDB, TrieDBMutBuilder};
+use std::collections::BTreeMap;
+
+type Layout = LayoutV1<Blake2Hasher>;
+type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// Runtime state: an in-memory trie plus pending changes.
+pub struct State {
+    db: PrefixedMemoryDB<Blake2Hasher>,
+    root: H256,
+    block: Changes,
+    transactions: Vec<Changes>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let mut db = PrefixedMemoryDB::default();
+        let mut root = H256::default();
+        // An empty trie's root node must exist in the db for later updates.
+        TrieDBMutBuilder::<Layout>::new(&mut db, &mut root)
+            .build()
+            .commit();
+        Self {
+            db,
+            root,
+            block: Changes::new(),
+            transactions: Vec::new(),
+        }
+    }
+}
+
+impl State {
+    pub fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        for layer in self
+            .transactions
+            .iter()
+            .rev()
+            .chain(std::iter::once(&self.block))
+        {
+            if let Some(value) = layer.get(key) {
+                return value.clone();
+            }
+        }
+        sp_trie::read_trie_value::<Layout, _>(&self.db, &self.root, key, None, None)
+            .expect("the trie holds every node its root refers to")
+    }
+
+    pub fn set(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.top().insert(key, Some(value));
+    }
+
+    pub fn remove(&mut self, key: Vec<u8>) {
+        self.top().insert(key, None);
+    }
+
+    fn top(&mut self) -> &mut Changes {
+        self.transactions.last_mut().unwrap_or(&mut self.block)
+    }
+
+    /// Opens a transaction: later writes are kept or dropped together.
+    pub fn start_transaction(&mut self) {
+        self.transactions.push(Changes::new());
+    }
+
+    /// Keeps the innermost transaction's writes.
+    pub fn commit_transaction(&mut self) {
+        let changes = self.transactions.pop().expect("a transaction is open");
+        self.top().extend(changes);
+    }
+
+    /// Drops the innermost transaction's writes.
+    pub fn rollback_transaction(&mut self) {
+        self.transactions.pop().expect("a transaction is open");
+    }
+
+    /// The root over every committed change; folds the block's changes in.
+    pub fn root(&mut self) -> H256 {
+        assert!(
+            self.transactions.is_empty(),
+            "root of a state with an open transaction"
+        );
+        let changes = std::mem::take(&mut self.block);
+        self.root = sp_trie::delta_trie_root::<Layout, _, _, _, _, _>(
+            &mut self.db,
+            self.root,
+            changes,
+            None,
+            None,
+        )
+        .expect("the trie holds every node its root refers to");
+        self.root
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolled_back_writes_leave_the_root_unchanged() {
+        let mut state = State::default();
+        state.set(b"a".to_vec(), b"1".to_vec());
+        let root = state.root();
+        state.start_transaction();
+        state.set(b"b".to_vec(), b"2".to_vec());
+        state.remove(b"a".to_vec());
+        assert_eq!(state.get(b"a"), None);
+        state.rollback_transaction();
+        assert_eq!(state.get(b"a"), Some(b"1".to_vec()));
+        assert_eq!(state.root(), root);
+    }
+
+    #[test]
+    fn committed_nested_writes_reach_the_root() {
+        let mut state = State::default();
+        let empty = state.root();
+        state.start_transaction();
+        state.start_transaction();
+        state.set(b"k".to_vec(), b"v".to_vec());
+        state.commit_transaction();
+        state.commit_transaction();
+        let root = state.root();
+        assert_ne!(root, empty);
+        assert_eq!(state.get(b"k"), Some(b"v".to_vec()));
+        state.remove(b"k".to_vec());
+        assert_eq!(state.root(), empty);
+    }
+
+    #[test]
+    fn root_depends_on_content_not_on_write_order() {
+        let mut one = State::default();
+        one.set(b"x".to_vec(), b"1".to_vec());
+        one.set(b"y".to_vec(), b"2".to_vec());
+        let mut two = State::default();
+        two.set(b"y".to_vec(), b"2".to_vec());
+        two.root();
+        two.set(b"x".to_vec(), b"1".to_vec());
+        assert_eq!(one.root(), two.root());
+    }
+}

@@ -1,0 +1,390 @@
+use crate::mock::*;
+use crate::*;
+use ligerito_executor::Backend;
+use sp_core::{bounded::BoundedVec, Pair};
+
+fn apply(runtime: &mut Runtime, xt: &[u8]) -> ApplyOutcome {
+    runtime.apply_extrinsic(xt).expect("applied")
+}
+
+/// Signs `call` as `name` with its next nonce and applies it.
+fn submit(runtime: &mut Runtime, name: &str, call: Call) -> ApplyOutcome {
+    let xt = signed(runtime, name, call);
+    apply(runtime, &xt)
+}
+
+fn invalid(runtime: &mut Runtime, xt: &[u8]) -> InvalidTransaction {
+    match runtime.apply_extrinsic(xt) {
+        Err(ApplyError::Invalid(invalid)) => invalid,
+        other => panic!("expected an invalid transaction, got {other:?}"),
+    }
+}
+
+fn set_limits(log_size: u32, gas_limit: u64, max_proof_len: u32) -> Call {
+    Call::SetLimits {
+        log_size,
+        limits: SizeLimits {
+            gas_limit,
+            max_proof_len,
+        },
+    }
+}
+
+/// Applies `xt` and asserts it was refused without touching the state.
+fn refused_without_change(runtime: &mut Runtime, xt: &[u8]) -> InvalidTransaction {
+    let root = runtime.state_root();
+    let error = invalid(runtime, xt);
+    assert_eq!(runtime.state_root(), root);
+    assert!(events(runtime).is_empty());
+    error
+}
+
+per_backend! {
+    fn records_commitment_of_valid_proof(backend) {
+        let mut chain = new_chain(backend);
+        let proof = proof(12, 1);
+        let outcome = submit(&mut chain, "bob", verify_call(12, proof.clone()));
+        assert_eq!(outcome.result, Ok(()));
+        assert!(outcome.gas_used > 0);
+        let record = chain.verified(&commitment(&proof)).expect("recorded");
+        assert_eq!((record.who, record.block, record.log_size), (account("bob"), 1, 12));
+        assert_eq!(record.proof_hash, H256(sp_crypto_hashing::blake2_256(&proof)));
+        assert_eq!(
+            events(&chain)[0],
+            RuntimeEvent::Ligerito(Event::ProofVerified {
+                who: account("bob"),
+                log_size: 12,
+                commitment: commitment(&proof),
+                proof_hash: record.proof_hash,
+                gas_used: outcome.gas_used,
+            })
+        );
+        assert!(matches!(events(&chain)[1], RuntimeEvent::System(SystemEvent::ExtrinsicSuccess { .. })));
+        assert_eq!(chain.nonce(&account("bob")), 1);
+    }
+
+    fn rejects_tampered_proof(backend) {
+        let mut chain = new_chain(backend);
+        let mut proof = proof(12, 2);
+        proof[100] ^= 1; // inside the first opened row
+        let outcome = submit(&mut chain, "bob", verify_call(12, proof.clone()));
+        assert_eq!(outcome.result, Err(Error::InvalidProof));
+        assert!(chain.verified(&commitment(&proof)).is_none());
+        assert_eq!(chain.nonce(&account("bob")), 1);
+        let RuntimeEvent::Ligerito(Event::ProofRejected { exit_code, gas_used, .. }) = events(&chain)[0] else {
+            panic!("{:?}", events(&chain));
+        };
+        assert_eq!((exit_code, gas_used), (1, outcome.gas_used));
+        assert!(matches!(
+            events(&chain)[1],
+            RuntimeEvent::System(SystemEvent::ExtrinsicFailed { dispatch_error: Error::InvalidProof, .. })
+        ));
+    }
+
+    fn rejects_malformed_proof(backend) {
+        let mut chain = new_chain(backend);
+        let mut proof = proof(12, 3);
+        proof.push(0);
+        let outcome = submit(&mut chain, "bob", verify_call(12, proof));
+        assert_eq!(outcome.result, Err(Error::MalformedProof));
+        assert!(matches!(events(&chain)[0], RuntimeEvent::Ligerito(Event::ProofRejected { exit_code: 2, .. })));
+    }
+
+    fn runs_out_of_gas_at_the_size_limit(backend) {
+        let mut chain = new_chain(backend);
+        let max = ligerito_executor::sizes::get(12).unwrap().max_proof_len() as u32;
+        assert_eq!(submit(&mut chain, "alice", set_limits(12, 1_000_000, max)).result, Ok(()));
+        let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 4)));
+        assert_eq!(outcome.result, Err(Error::OutOfGas));
+        assert_eq!(outcome.gas_used, 1_000_000);
+    }
+
+    fn refunds_unused_gas_weight(backend) {
+        let mut chain = new_chain(backend);
+        let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 5)));
+        let expected = weights::EXTRINSIC_BASE
+            + weights::VERIFY_BASE
+            + weights::VERIFY_PER_BYTE * proof(12, 5).len() as u64
+            + weights::PICOS_PER_GAS * outcome.gas_used;
+        assert_eq!(outcome.info.actual_weight, expected);
+        assert!(outcome.info.actual_weight < outcome.info.weight);
+    }
+}
+
+#[test]
+fn same_extrinsics_give_the_same_roots_events_and_gas_on_both_backends() {
+    let run = |backend| {
+        let mut chain = new_chain(backend);
+        let mut tampered = proof(16, 7);
+        tampered[500] ^= 4;
+        let xts = [
+            signed(&chain, "bob", verify_call(16, proof(16, 6))),
+            signed(&chain, "charlie", verify_call(16, tampered)),
+            signed(&chain, "dave", verify_call(12, vec![1; 40])),
+        ];
+        let outcomes: Vec<ApplyOutcome> = xts.iter().map(|xt| apply(&mut chain, xt)).collect();
+        (outcomes, chain.finalize_block())
+    };
+    let (compiler, interpreter) = (run(Backend::Compiler), run(Backend::Interpreter));
+    assert_eq!(compiler, interpreter);
+    assert_eq!(compiler.0[0].result, Ok(()));
+    assert_eq!(compiler.0[1].result, Err(Error::InvalidProof));
+    assert_eq!(compiler.0[2].result, Err(Error::MalformedProof));
+}
+
+#[test]
+fn rejects_bad_signature() {
+    let mut chain = new_chain(Backend::Compiler);
+    let mut xt =
+        UncheckedExtrinsic::decode_exact(&signed(&chain, "bob", verify_call(12, proof(12, 1))))
+            .unwrap();
+    let mut raw = [0u8; 64];
+    raw.copy_from_slice(xt.signature.as_ref());
+    raw[10] ^= 1;
+    xt.signature = sp_core::sr25519::Signature::from_raw(raw);
+    assert_eq!(
+        refused_without_change(&mut chain, &xt.encode()),
+        InvalidTransaction::BadSignature
+    );
+}
+
+#[test]
+fn rejects_signature_over_another_nonce() {
+    let mut chain = new_chain(Backend::Compiler);
+    let mut xt =
+        UncheckedExtrinsic::decode_exact(&signed(&chain, "bob", verify_call(12, vec![]))).unwrap();
+    xt.nonce = 1;
+    assert_eq!(
+        refused_without_change(&mut chain, &xt.encode()),
+        InvalidTransaction::BadSignature
+    );
+}
+
+#[test]
+fn rejects_extrinsic_signed_for_another_chain() {
+    let mut chain = new_chain(Backend::Compiler);
+    let xt = UncheckedExtrinsic::sign(
+        &dev_account("bob"),
+        verify_call(12, vec![]),
+        0,
+        H256::repeat_byte(9),
+    );
+    assert_eq!(
+        refused_without_change(&mut chain, &xt.encode()),
+        InvalidTransaction::BadSignature
+    );
+}
+
+#[test]
+fn rejects_replayed_nonce() {
+    let mut chain = new_chain(Backend::Compiler);
+    let xt = signed(&chain, "bob", verify_call(13, vec![]));
+    apply(&mut chain, &xt);
+    chain.finalize_block();
+    chain.initialize_block(2);
+    assert_eq!(
+        refused_without_change(&mut chain, &xt),
+        InvalidTransaction::Stale
+    );
+}
+
+#[test]
+fn rejects_future_nonce() {
+    let mut chain = new_chain(Backend::Compiler);
+    let xt = signed_with_nonce(&chain, "bob", verify_call(13, vec![]), 1);
+    assert_eq!(
+        refused_without_change(&mut chain, &xt),
+        InvalidTransaction::Future
+    );
+    assert_eq!(
+        chain.validate(&UncheckedExtrinsic::decode_exact(&xt).unwrap(), true),
+        Ok(())
+    );
+}
+
+#[test]
+fn rejects_root_call_from_non_root_signer() {
+    let mut chain = new_chain(Backend::Compiler);
+    let xt = signed(&chain, "bob", set_limits(12, 1, 1));
+    assert_eq!(
+        refused_without_change(&mut chain, &xt),
+        InvalidTransaction::BadOrigin
+    );
+}
+
+#[test]
+fn rejects_malformed_extrinsics() {
+    let mut chain = new_chain(Backend::Compiler);
+    let mut trailing = signed(&chain, "bob", verify_call(12, vec![]));
+    trailing.push(0);
+    let oversize = vec![0; MAX_EXTRINSIC_LEN + 1];
+    for bytes in [&[][..], &[1, 2, 3], &trailing, &oversize] {
+        assert_eq!(
+            refused_without_change(&mut chain, bytes),
+            InvalidTransaction::Malformed
+        );
+    }
+}
+
+#[test]
+fn rejects_proof_longer_than_any_size_at_decoding() {
+    let mut chain = new_chain(Backend::Compiler);
+    let call = Call::Verify {
+        log_size: 12,
+        proof: BoundedVec::truncate_from(vec![0; 8]),
+    };
+    let mut bytes =
+        UncheckedExtrinsic::sign(&dev_account("bob"), call, 0, chain.genesis_hash()).encode();
+    // Rewrite the proof's compact length prefix to one past the bound.
+    let proof_len_at = bytes.len() - 8 - 1;
+    bytes.truncate(proof_len_at);
+    bytes.extend(codec::Compact(MAX_PROOF_LEN + 1).encode());
+    bytes.extend(vec![0; MAX_PROOF_LEN as usize + 1]);
+    assert_eq!(
+        refused_without_change(&mut chain, &bytes),
+        InvalidTransaction::Malformed
+    );
+}
+
+#[test]
+fn rejects_unsupported_size_without_running_the_guest() {
+    let mut chain = new_chain(Backend::Compiler);
+    let outcome = submit(&mut chain, "bob", verify_call(13, proof(12, 1)));
+    assert_eq!(
+        (outcome.result, outcome.gas_used),
+        (Err(Error::UnsupportedSize), 0)
+    );
+    assert_eq!(chain.nonce(&account("bob")), 1);
+}
+
+#[test]
+fn rejects_proof_over_the_size_limit_without_running_the_guest() {
+    let mut chain = new_chain(Backend::Compiler);
+    submit(&mut chain, "alice", set_limits(12, 1_000_000_000, 1_000));
+    let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 1)));
+    assert_eq!(
+        (outcome.result, outcome.gas_used),
+        (Err(Error::ProofTooLarge), 0)
+    );
+}
+
+#[test]
+fn rejects_already_verified_commitment_without_running_the_guest() {
+    let mut chain = new_chain(Backend::Compiler);
+    let proof = proof(12, 7);
+    assert_eq!(
+        submit(&mut chain, "bob", verify_call(12, proof.clone())).result,
+        Ok(())
+    );
+    let again = submit(&mut chain, "charlie", verify_call(12, proof.clone()));
+    assert_eq!(
+        (again.result, again.gas_used),
+        (Err(Error::AlreadyVerified), 0)
+    );
+    assert_eq!(
+        chain.verified(&commitment(&proof)).unwrap().who,
+        account("bob")
+    );
+}
+
+#[test]
+fn rejects_limits_out_of_range() {
+    let mut chain = new_chain(Backend::Compiler);
+    let max = ligerito_executor::sizes::get(20).unwrap().max_proof_len() as u32;
+    for (log_size, gas, len, error) in [
+        (20, 0, max, Error::InvalidLimits),
+        (20, MAX_GAS_LIMIT + 1, max, Error::InvalidLimits),
+        (20, 1_000, 0, Error::InvalidLimits),
+        (20, 1_000, max + 1, Error::InvalidLimits),
+        (13, 1_000, 1_000, Error::UnsupportedSize),
+    ] {
+        let outcome = submit(&mut chain, "alice", set_limits(log_size, gas, len));
+        assert_eq!(outcome.result, Err(error));
+    }
+    assert_eq!(
+        chain.limits(20),
+        Some(storage::default_limits(
+            ligerito_executor::sizes::get(20).unwrap()
+        ))
+    );
+}
+
+#[test]
+fn root_sets_limits_and_announces_them() {
+    let mut chain = new_chain(Backend::Compiler);
+    let outcome = submit(&mut chain, "alice", set_limits(20, 5_000, 1_000));
+    assert_eq!(outcome.result, Ok(()));
+    let limits = SizeLimits {
+        gas_limit: 5_000,
+        max_proof_len: 1_000,
+    };
+    assert_eq!(chain.limits(20), Some(limits));
+    assert_eq!(
+        events(&chain)[0],
+        RuntimeEvent::Ligerito(Event::LimitsUpdated {
+            log_size: 20,
+            limits
+        })
+    );
+}
+
+#[test]
+fn rejects_invalid_verifier_code() {
+    let mut chain = new_chain(Backend::Compiler);
+    let hash = chain.code_hash();
+    let call = Call::SetVerifierCode {
+        code: BoundedVec::truncate_from(b"not a program".to_vec()),
+    };
+    assert_eq!(
+        submit(&mut chain, "alice", call).result,
+        Err(Error::InvalidCode)
+    );
+    assert_eq!(chain.code_hash(), hash);
+}
+
+#[test]
+fn verifier_code_update_is_stored_and_announced() {
+    let mut chain = new_chain(Backend::Compiler);
+    let code = ligerito_executor::VERIFIER_BLOB.to_vec();
+    let call = Call::SetVerifierCode {
+        code: BoundedVec::try_from(code.clone()).unwrap(),
+    };
+    assert_eq!(submit(&mut chain, "alice", call).result, Ok(()));
+    let code_hash = H256(ligerito_executor::CodeHash::of(&code).0);
+    assert_eq!(
+        events(&chain)[0],
+        RuntimeEvent::Ligerito(Event::VerifierCodeUpdated { code_hash })
+    );
+    assert_eq!(storage::code(&chain.state), Some(code));
+    assert_eq!(storage::code_hash(&chain.state), Some(code_hash));
+    // and the next extrinsic runs it
+    assert_eq!(
+        submit(&mut chain, "bob", verify_call(12, proof(12, 8))).result,
+        Ok(())
+    );
+}
+
+#[test]
+fn failed_extrinsic_only_advances_the_nonce() {
+    let mut failed = new_chain(Backend::Compiler);
+    let mut tampered = proof(12, 9);
+    tampered[100] ^= 1;
+    submit(&mut failed, "bob", verify_call(12, tampered));
+    let mut twin = new_chain(Backend::Compiler);
+    storage::set_nonce(&mut twin.state, &account("bob"), 1);
+    assert_eq!(
+        failed.finalize_block().state_root,
+        twin.finalize_block().state_root
+    );
+}
+
+#[test]
+fn dev_accounts_are_substrates() {
+    // //Alice's well-known public key (SS58 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY).
+    let alice = hex::encode(dev_account("alice").public().0);
+    assert_eq!(
+        alice,
+        "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
+    );
+    assert_ne!(dev_account("bob").public(), dev_account("alice").public());
+}
