@@ -43,7 +43,7 @@ pub fn dispatch(
     runtime.state.start_transaction();
     let dispatched = match call {
         Call::Verify { log_size, proof } => verify(runtime, who, log_size, &proof)?,
-        Call::SetVerifierCode { code } => set_verifier_code(runtime, code.into_inner()),
+        Call::SetVerifierCode { code } => set_verifier_code(runtime, code.into_inner())?,
         Call::SetLimits { log_size, limits } => set_limits(runtime, log_size, limits),
     };
     if dispatched.result.is_ok() {
@@ -184,18 +184,27 @@ fn verify(
     })
 }
 
-fn set_verifier_code(runtime: &mut Runtime, code: Vec<u8>) -> Dispatched {
+/// The new code must load: its interface and memory are checked the same
+/// way on every node, then it is compiled ahead of the next extrinsic.
+fn set_verifier_code(runtime: &mut Runtime, code: Vec<u8>) -> Result<Dispatched, ExecutorError> {
     let actual_weight = weights::EXTRINSIC_BASE
         + weights::SET_CODE_BASE
         + weights::SET_CODE_PER_BYTE * code.len() as u64;
     let code = Code::new(code);
-    if code.check_interface().is_err() {
-        return Dispatched::failed(Error::InvalidCode, actual_weight);
+    match runtime.executor.prepare(&code, runtime.backend) {
+        Ok(()) => {}
+        Err(ExecutorError::InvalidCode { .. }) => {
+            return Ok(Dispatched::failed(Error::InvalidCode, actual_weight))
+        }
+        Err(host_failure) => return Err(host_failure),
     }
     let code_hash = H256(code.hash().0);
     storage::set_code(&mut runtime.state, code.bytes(), code_hash);
     runtime.code = code;
-    Dispatched::ok(Event::VerifierCodeUpdated { code_hash }, actual_weight)
+    Ok(Dispatched::ok(
+        Event::VerifierCodeUpdated { code_hash },
+        actual_weight,
+    ))
 }
 
 fn set_limits(runtime: &mut Runtime, log_size: u32, limits: SizeLimits) -> Dispatched {

@@ -1,11 +1,15 @@
 //! Guest code and its identity.
 
-use polkavm::ProgramBlob;
+use polkavm::{program::Instruction, ProgramBlob};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The committed verifier blob, built by `guest/build.sh`.
 pub const VERIFIER_BLOB: &[u8] = include_bytes!("../../ligerito-verifier.polkavm");
+
+/// The most memory (read-only data, read-write data and stack) guest code
+/// may declare; the verifier uses about 33 MiB.
+pub const MAX_GUEST_MEMORY: u32 = 64 << 20;
 
 /// SHA-256 of a guest blob: what `sha256sum` prints for the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,13 +55,28 @@ impl Code {
     }
 
     /// Checks, without compiling, that the code is a 64-bit PolkaVM program
-    /// with the verifier's interface: a `verify` export and no imports but
-    /// the host functions. Backend-independent, so a chain can decide it
-    /// the same way on every node.
+    /// with the verifier's interface (a `verify` export, no imports but the
+    /// host functions) whose memory is fixed and at most
+    /// [`MAX_GUEST_MEMORY`] (no `sbrk`). Backend-independent, so a chain
+    /// decides it the same way on every node.
     pub fn check_interface(&self) -> Result<(), String> {
         let blob = ProgramBlob::parse(self.bytes.to_vec().into()).map_err(|e| e.to_string())?;
         if !blob.is_64_bit() {
             return Err("not a 64-bit program".into());
+        }
+        let memory = u64::from(blob.ro_data_size())
+            + u64::from(blob.rw_data_size())
+            + u64::from(blob.stack_size());
+        if memory > u64::from(MAX_GUEST_MEMORY) {
+            return Err(format!(
+                "{memory} bytes of memory exceeds the maximum {MAX_GUEST_MEMORY}"
+            ));
+        }
+        if blob
+            .instructions()
+            .any(|i| matches!(i.kind, Instruction::sbrk(..)))
+        {
+            return Err("grows its heap with sbrk".into());
         }
         if !blob
             .exports()
