@@ -1,5 +1,10 @@
 //! What a node embeds to verify Ligerito proofs, and the pieces of the
 //! reference node `ligerito-node`.
 
+pub mod chain;
 pub mod cli;
 pub mod prove;
+pub mod store;
+
+/// The database file under a node's base path.
+pub const CHAIN_DB: &str = "chain.redb";

@@ -186,3 +186,12 @@ fn prints_runtime_metadata_as_json_and_as_a_listing() {
     assert!(listing.contains("Verify(log_size, proof)"), "{listing}");
     assert!(listing.contains("AlreadyVerified"), "{listing}");
 }
+
+#[test]
+fn replay_without_a_chain_is_a_clear_error() {
+    let out = node(&["replay", "--base-path", "/nonexistent/base"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no chain at /nonexistent/base/chain.redb")
+    );
+}

@@ -49,7 +49,7 @@ impl GenesisConfig {
 }
 
 /// How an included extrinsic ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
 pub struct ApplyOutcome {
     /// `Ok` or the dispatch error.
     pub result: Result<(), Error>,
@@ -77,6 +77,13 @@ pub struct BlockOutcome {
     pub number: BlockNumber,
     pub state_root: H256,
     pub events: Vec<EventRecord>,
+}
+
+/// The ordered Patricia-trie root of a block's extrinsics, as Substrate
+/// computes a header's `extrinsics_root`.
+pub fn extrinsics_root(extrinsics: &[Vec<u8>]) -> H256 {
+    use sp_trie::TrieConfiguration;
+    sp_trie::LayoutV1::<sp_core::Blake2Hasher>::ordered_trie_root(extrinsics)
 }
 
 /// The runtime: state, the shared executor and the block being built.

@@ -10,10 +10,15 @@ use ligerito_tests::{executor, valid_proof, Proof};
 /// to exactly one proof (upstream's CLI would ignore trailing bytes).
 fn upstream_accepts(bytes: &[u8]) -> Option<bool> {
     use bincode::Options;
-    let exact = bincode::DefaultOptions::new().with_fixint_encoding().reject_trailing_bytes();
+    let exact = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .reject_trailing_bytes();
     let proof: Proof = exact.deserialize(bytes).ok()?;
     let config = ligerito::hardcoded_config_12_verifier();
-    Some(ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0)).unwrap_or(false))
+    Some(
+        ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0))
+            .unwrap_or(false),
+    )
 }
 
 #[test]
@@ -31,16 +36,36 @@ fn byte_flips_across_a_proof_match_upstreams_verdict() {
         let mut bytes = proof.clone();
         let at = next() as usize % bytes.len();
         bytes[at] ^= 1 << (next() % 8);
-        let ours = executor().verify(12, &bytes, DEFAULT_GAS_LIMIT, Backend::Compiler).unwrap();
+        let ours = executor()
+            .verify(12, &bytes, DEFAULT_GAS_LIMIT, Backend::Compiler)
+            .unwrap();
         let theirs = upstream_accepts(&bytes);
         match theirs {
-            Some(true) => assert_eq!(ours.verdict, Verdict::Valid, "flip at byte {at}: {}", ours.message),
+            Some(true) => assert_eq!(
+                ours.verdict,
+                Verdict::Valid,
+                "flip at byte {at}: {}",
+                ours.message
+            ),
             Some(false) => {
-                assert_eq!(ours.verdict, Verdict::Invalid, "flip at byte {at}: {}", ours.message);
+                assert_eq!(
+                    ours.verdict,
+                    Verdict::Invalid,
+                    "flip at byte {at}: {}",
+                    ours.message
+                );
                 rejected += 1;
             }
-            None => assert_eq!(ours.verdict, Verdict::Error, "flip at byte {at}: {}", ours.message),
+            None => assert_eq!(
+                ours.verdict,
+                Verdict::Error,
+                "flip at byte {at}: {}",
+                ours.message
+            ),
         }
     }
-    assert!(rejected > 300, "most single-bit flips decode and fail verification ({rejected})");
+    assert!(
+        rejected > 300,
+        "most single-bit flips decode and fail verification ({rejected})"
+    );
 }
