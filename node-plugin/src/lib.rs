@@ -3,6 +3,8 @@
 
 pub mod chain;
 pub mod cli;
+pub mod plugin;
+pub mod pool;
 pub mod prove;
 pub mod store;
 

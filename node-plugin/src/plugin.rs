@@ -1,0 +1,95 @@
+//! What a node embeds: one executor shared by block production and RPC,
+//! the chain, and the transaction pool.
+
+use crate::chain::{Chain, ChainError, SealedBlock};
+use crate::pool::{Pool, PoolError};
+use crate::store::Store;
+use ligerito_executor::{Backend, Executor};
+use ligerito_runtime::GenesisConfig;
+use sp_core::H256;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// How to build a [`LigeritoPlugin`].
+#[derive(Clone, Debug)]
+pub struct PluginConfig {
+    /// Holds the chain database.
+    pub base_path: PathBuf,
+    pub genesis: GenesisConfig,
+    pub backend: Backend,
+    /// Most extrinsics the pool holds.
+    pub pool_max_count: usize,
+    /// Most bytes the pool holds.
+    pub pool_max_bytes: usize,
+}
+
+impl PluginConfig {
+    /// A development chain under `base_path`.
+    pub fn dev(base_path: PathBuf) -> Self {
+        Self {
+            base_path,
+            genesis: GenesisConfig::dev(),
+            backend: Backend::preferred(),
+            pool_max_count: 1024,
+            pool_max_bytes: 64 << 20,
+        }
+    }
+}
+
+pub struct LigeritoPlugin {
+    executor: Arc<Executor>,
+    chain: Mutex<Chain>,
+    pool: Mutex<Pool>,
+}
+
+impl LigeritoPlugin {
+    /// Opens (or creates) the chain under the base path, re-executing what
+    /// is stored.
+    pub fn open(config: PluginConfig) -> Result<Self, ChainError> {
+        std::fs::create_dir_all(&config.base_path)
+            .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
+        let executor = Arc::new(Executor::new());
+        let store = Store::open(&config.base_path.join(crate::CHAIN_DB))?;
+        let chain = Chain::open(store, config.genesis, executor.clone(), config.backend)?;
+        Ok(Self {
+            executor,
+            chain: Mutex::new(chain),
+            pool: Mutex::new(Pool::new(config.pool_max_count, config.pool_max_bytes)),
+        })
+    }
+
+    /// The executor block production uses, for RPC verification to share.
+    pub fn executor(&self) -> Arc<Executor> {
+        self.executor.clone()
+    }
+
+    /// Checks an extrinsic against the best state and queues it.
+    pub fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, PoolError> {
+        let chain = self.chain.lock().expect("chain lock");
+        self.pool
+            .lock()
+            .expect("pool lock")
+            .submit(chain.runtime(), extrinsic)
+    }
+
+    /// Seals the pending extrinsics into a block, if there are any.
+    pub fn seal_pending(&self) -> Result<Option<SealedBlock>, ChainError> {
+        let mut chain = self.chain.lock().expect("chain lock");
+        let mut pool = self.pool.lock().expect("pool lock");
+        if pool.is_empty() {
+            return Ok(None);
+        }
+        let sealed = chain.seal(pool.candidates())?;
+        pool.prune(chain.runtime());
+        Ok(Some(sealed))
+    }
+
+    /// Runs `f` with the chain, for reads.
+    pub fn with_chain<T>(&self, f: impl FnOnce(&Chain) -> T) -> T {
+        f(&self.chain.lock().expect("chain lock"))
+    }
+
+    pub fn pending(&self) -> Vec<Vec<u8>> {
+        self.pool.lock().expect("pool lock").pending()
+    }
+}

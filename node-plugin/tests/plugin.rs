@@ -1,0 +1,48 @@
+//! The plugin: submit to the pool, seal, restart.
+
+use codec::Encode;
+use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
+use ligerito_runtime::{dev_account, Call, Error, UncheckedExtrinsic};
+use ligerito_tests::proof_with_seed;
+use sp_core::bounded::BoundedVec;
+
+fn verify_xt(plugin: &LigeritoPlugin, signer: &str, nonce: u64, proof: Vec<u8>) -> Vec<u8> {
+    let genesis = plugin.with_chain(|chain| chain.runtime().genesis_hash());
+    let call = Call::Verify {
+        log_size: 12,
+        proof: BoundedVec::try_from(proof).unwrap(),
+    };
+    UncheckedExtrinsic::sign(&dev_account(signer), call, nonce, genesis).encode()
+}
+
+#[test]
+fn seals_pending_extrinsics_keeps_future_ones_and_restarts_at_the_same_block() {
+    let base = std::env::temp_dir().join(format!("ligerito-plugin-{}", std::process::id()));
+    let plugin = LigeritoPlugin::open(PluginConfig::dev(base.clone())).unwrap();
+    assert!(plugin.seal_pending().unwrap().is_none(), "no empty blocks");
+
+    plugin
+        .submit(verify_xt(&plugin, "bob", 0, proof_with_seed(12, 11)))
+        .unwrap();
+    plugin
+        .submit(verify_xt(&plugin, "bob", 2, proof_with_seed(12, 12)))
+        .unwrap();
+    let sealed = plugin.seal_pending().unwrap().unwrap();
+    assert_eq!(sealed.receipt.outcomes.len(), 1);
+    assert_eq!(sealed.receipt.outcomes[0].result, Ok(()));
+    assert_eq!(plugin.pending().len(), 1, "nonce 2 waits for nonce 1");
+
+    plugin
+        .submit(verify_xt(&plugin, "bob", 1, vec![0; 10]))
+        .unwrap();
+    let sealed = plugin.seal_pending().unwrap().unwrap();
+    let results: Vec<_> = sealed.receipt.outcomes.iter().map(|o| o.result).collect();
+    assert_eq!(results, vec![Err(Error::MalformedProof), Ok(())]);
+    assert!(plugin.pending().is_empty());
+    let best = plugin.with_chain(|chain| chain.best().clone());
+    drop(plugin);
+
+    let reopened = LigeritoPlugin::open(PluginConfig::dev(base.clone())).unwrap();
+    assert_eq!(reopened.with_chain(|chain| chain.best().clone()), best);
+    std::fs::remove_dir_all(base).unwrap();
+}
