@@ -2,6 +2,8 @@
 //! the upstream prover (exactly as `ligerito prove --size N` makes them),
 //! and helpers that tamper with one part of a proof.
 
+pub mod golden;
+
 use ligerito::FinalizedLigeritoProof;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
 use ligerito_executor::{Backend, Executor, Outcome, DEFAULT_GAS_LIMIT};
