@@ -54,18 +54,3 @@ pub fn events(runtime: &Runtime) -> Vec<RuntimeEvent> {
         .map(|record| record.event.clone())
         .collect()
 }
-
-/// One body per backend, as PolkaVM writes its tests.
-macro_rules! per_backend {
-    ($(fn $name:ident($backend:ident) $body:block)*) => {
-        mod compiler {
-            use super::*;
-            $(#[test] fn $name() { let $backend = Backend::Compiler; $body })*
-        }
-        mod interpreter {
-            use super::*;
-            $(#[test] fn $name() { let $backend = Backend::Interpreter; $body })*
-        }
-    };
-}
-pub(crate) use per_backend;

@@ -39,7 +39,7 @@ fn refused_without_change(runtime: &mut Runtime, xt: &[u8]) -> InvalidTransactio
     error
 }
 
-per_backend! {
+ligerito_executor::per_backend! {
     fn records_commitment_of_valid_proof(backend) {
         let mut chain = new_chain(backend);
         let proof = proof(12, 1);

@@ -81,6 +81,23 @@ impl std::str::FromStr for Backend {
     }
 }
 
+/// One test body per backend, as PolkaVM writes its tests:
+/// `per_backend! { fn name(backend) { ... } }` makes the tests
+/// `compiler::name` and `interpreter::name`, each with `backend` set.
+#[macro_export]
+macro_rules! per_backend {
+    ($(fn $name:ident($backend:ident) $body:block)*) => {
+        mod compiler {
+            use super::*;
+            $(#[test] fn $name() { let $backend = $crate::Backend::Compiler; $body })*
+        }
+        mod interpreter {
+            use super::*;
+            $(#[test] fn $name() { let $backend = $crate::Backend::Interpreter; $body })*
+        }
+    };
+}
+
 /// A failure of the host, not a verdict on the proof.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecutorError {

@@ -2,18 +2,7 @@
 //! is the check that it restates them exactly.
 
 use ligerito::VerifierConfig;
-use ligerito_executor::sizes::{self, SizeConfig};
-
-fn as_upstream(size: &SizeConfig) -> VerifierConfig {
-    VerifierConfig {
-        recursive_steps: size.recursive_steps,
-        initial_dim: size.initial_dim,
-        log_dims: size.log_dims.to_vec(),
-        initial_k: size.initial_k,
-        ks: size.ks.to_vec(),
-        num_queries: size.num_queries,
-    }
-}
+use ligerito_executor::sizes;
 
 fn assert_same(ours: &VerifierConfig, upstream: &VerifierConfig, log_size: u32) {
     let fields = |c: &VerifierConfig| {
@@ -38,7 +27,7 @@ fn cli_sizes_match_upstream_autosizer() {
     for log_size in ligerito::MIN_LOG_SIZE..=ligerito::MAX_LOG_SIZE {
         let ours = sizes::get(log_size).unwrap_or_else(|| panic!("2^{log_size} unsupported"));
         assert_same(
-            &as_upstream(ours),
+            &ours.verifier_config(),
             &ligerito::verifier_config_for_log_size(log_size),
             log_size,
         );
@@ -48,12 +37,12 @@ fn cli_sizes_match_upstream_autosizer() {
 #[test]
 fn test_sizes_match_upstream_hardcoded_configs() {
     assert_same(
-        &as_upstream(sizes::get(12).unwrap()),
+        &sizes::get(12).unwrap().verifier_config(),
         &ligerito::hardcoded_config_12_verifier(),
         12,
     );
     assert_same(
-        &as_upstream(sizes::get(16).unwrap()),
+        &sizes::get(16).unwrap().verifier_config(),
         &ligerito::hardcoded_config_16_verifier(),
         16,
     );
@@ -62,7 +51,11 @@ fn test_sizes_match_upstream_hardcoded_configs() {
 #[test]
 fn every_config_is_well_formed_for_upstream() {
     for size in &sizes::SIZES {
-        assert!(as_upstream(size).is_well_formed(), "2^{}", size.log_size);
+        assert!(
+            size.verifier_config().is_well_formed(),
+            "2^{}",
+            size.log_size
+        );
     }
 }
 

@@ -12,21 +12,7 @@ fn run(backend: Backend, log_size: u32, proof: &[u8]) -> Outcome {
         .expect("executor")
 }
 
-/// One body per backend, as PolkaVM writes its tests.
-macro_rules! per_backend {
-    ($(fn $name:ident($backend:ident) $body:block)*) => {
-        mod compiler {
-            use super::*;
-            $(#[test] fn $name() { let $backend = Backend::Compiler; $body })*
-        }
-        mod interpreter {
-            use super::*;
-            $(#[test] fn $name() { let $backend = Backend::Interpreter; $body })*
-        }
-    };
-}
-
-per_backend! {
+ligerito_executor::per_backend! {
     fn rejects_empty_proof(backend) {
         let outcome = run(backend, 12, &[]);
         assert_eq!(outcome.verdict, Verdict::Error);

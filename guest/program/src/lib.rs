@@ -17,7 +17,6 @@ use alloc::format;
 use alloc::vec::Vec;
 use ligerito::{transcript::FiatShamir, FinalizedLigeritoProof, VerifierConfig};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_sizes::SizeConfig;
 
 // The stack, on top of the fixed heap (see heap.rs).
 polkavm_derive::min_stack_size!(1024 * 1024);
@@ -95,7 +94,7 @@ fn run() -> (u32, alloc::string::String) {
     };
     drop(input);
 
-    let config = verifier_config(size);
+    let config = size.verifier_config();
     if let Some(message) = shape_mismatch(&config, &proof) {
         return (INVALID, message);
     }
@@ -106,17 +105,6 @@ fn run() -> (u32, alloc::string::String) {
             "verify: rejected (Merkle openings, sumcheck or final row checks)".into(),
         ),
         Err(e) => (ERROR, format!("verify: {e}")),
-    }
-}
-
-fn verifier_config(size: &SizeConfig) -> VerifierConfig {
-    VerifierConfig {
-        recursive_steps: size.recursive_steps,
-        initial_dim: size.initial_dim,
-        log_dims: size.log_dims.to_vec(),
-        initial_k: size.initial_k,
-        ks: size.ks.to_vec(),
-        num_queries: size.num_queries,
     }
 }
 

@@ -9,6 +9,9 @@
 //! equality for every size.
 #![no_std]
 
+#[cfg(feature = "ligerito")]
+extern crate alloc;
+
 /// Queries per round: upstream's choice for 100-bit security at rate 1/4.
 pub const NUM_QUERIES: usize = 148;
 
@@ -111,6 +114,19 @@ const fn min(a: usize, b: usize) -> usize {
 }
 
 impl SizeConfig {
+    /// Upstream's form of this configuration, what its verifier takes.
+    #[cfg(feature = "ligerito")]
+    pub fn verifier_config(&self) -> ligerito::VerifierConfig {
+        ligerito::VerifierConfig {
+            recursive_steps: self.recursive_steps,
+            initial_dim: self.initial_dim,
+            log_dims: alloc::vec::Vec::from(self.log_dims),
+            initial_k: self.initial_k,
+            ks: alloc::vec::Vec::from(self.ks),
+            num_queries: self.num_queries,
+        }
+    }
+
     /// The longest bincode encoding a valid proof of this size can have.
     ///
     /// Each round opens `q = min(num_queries, rows)` rows. A batched Merkle
