@@ -87,3 +87,37 @@ impl RpcConfig {
         u32::try_from(item * self.max_batch + JSON_OVERHEAD).unwrap_or(u32::MAX)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figure in docs/RPC.md; change both together.
+    #[test]
+    fn the_default_body_limit_is_the_documented_one() {
+        assert_eq!(RpcConfig::default().max_request_body(), 15_018_400);
+    }
+
+    #[test]
+    fn a_batch_longer_than_the_pool_is_a_configuration_error() {
+        let config = RpcConfig {
+            workers: 2,
+            queue: 1,
+            max_batch: 4,
+            ..RpcConfig::default()
+        };
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::BatchOverCapacity {
+                max_batch: 4,
+                capacity: 3
+            })
+        );
+        let no_workers = RpcConfig {
+            workers: 0,
+            ..RpcConfig::default()
+        };
+        assert_eq!(no_workers.validate(), Err(ConfigError::NoWorkers));
+        assert_eq!(RpcConfig::default().validate(), Ok(()));
+    }
+}

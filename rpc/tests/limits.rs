@@ -16,7 +16,7 @@ async fn overload_gets_busy_errors_and_every_other_call_its_own_verdict() {
         workers: 1,
         queue: 1,
         max_batch: 2,
-        ..config()
+        ..slow()
     })
     .await;
     let http = server.http();
@@ -176,16 +176,24 @@ async fn bodies_and_json_rpc_batches_are_bounded() {
 
 #[tokio::test]
 async fn shutdown_lets_in_flight_calls_finish() {
-    let server = TestServer::start(config()).await;
+    let server = TestServer::start(RpcConfig {
+        workers: 1,
+        ..slow()
+    })
+    .await;
     let http = server.http();
     let ws = server.ws().await;
     let proof = valid(12);
     let (a, b) = (proof.clone(), proof);
     let over_http = tokio::spawn(async move { http.verify(a, 12).await });
     let over_ws = tokio::spawn(async move { ws.verify(b, 12).await });
-    while server.rpc.health().in_flight + server.rpc.health().queued < 2 {
-        tokio::time::sleep(Duration::from_millis(1)).await;
-    }
+    // One running, one queued: each takes the interpreter ~0.4 s.
+    let rpc = server.rpc.clone();
+    wait_for("both calls to be admitted", || {
+        let health = rpc.health();
+        health.in_flight + health.queued == 2
+    })
+    .await;
     let addr = server.addr;
     server.stop().await;
     assert!(over_http.await.unwrap().unwrap().valid);
@@ -199,7 +207,7 @@ async fn metrics_count_calls_by_method_and_verdict() {
         workers: 1,
         queue: 0,
         max_batch: 1,
-        ..config()
+        ..slow()
     })
     .await;
     let mut registry = prometheus_client::registry::Registry::default();
@@ -215,23 +223,35 @@ async fn metrics_count_calls_by_method_and_verdict() {
     http.verify(valid(12), 12).await.unwrap();
     http.verify(invalid(), 12).await.unwrap();
     http.verify("0x".into(), 13).await.unwrap_err();
-    let (a, b) = tokio::join!(http.verify(valid(12), 12), http.verify(valid(12), 12));
-    let busy = [a, b].into_iter().filter(|r| r.is_err()).count();
-    assert_eq!(busy, 1, "one worker, no queue: the second call is refused");
+    let calls = (0..4).map(|_| http.verify(valid(12), 12));
+    let busy = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .filter(|r| r.is_err())
+        .count();
+    assert!(
+        busy >= 1,
+        "one worker, no queue: 4 calls at once overflow it"
+    );
+    let verified = 2 + 4 - busy;
 
     let (status, text) = raw_http(metrics_addr, "GET", "/metrics", &[], b"").await;
     assert_eq!(status, 200);
     for line in [
-        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="valid"} 2"#,
-        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="invalid"} 1"#,
-        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="invalid_params"} 1"#,
-        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="busy"} 1"#,
-        "ligerito_rpc_busy_rejections_total 1",
-        "ligerito_rpc_queue_depth 0",
-        "ligerito_rpc_in_flight 0",
-        "ligerito_rpc_verify_duration_seconds_count 3",
-        "ligerito_rpc_gas_used_count 3",
-        r#"ligerito_rpc_request_duration_seconds_count{method="ligerito_verify"} 5"#,
+        format!(
+            r#"ligerito_rpc_requests_total{{method="ligerito_verify",verdict="valid"}} {}"#,
+            verified - 1
+        ),
+        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="invalid"} 1"#.into(),
+        r#"ligerito_rpc_requests_total{method="ligerito_verify",verdict="invalid_params"} 1"#
+            .into(),
+        format!(r#"ligerito_rpc_requests_total{{method="ligerito_verify",verdict="busy"}} {busy}"#),
+        format!("ligerito_rpc_busy_rejections_total {busy}"),
+        "ligerito_rpc_queue_depth 0".into(),
+        "ligerito_rpc_in_flight 0".into(),
+        format!("ligerito_rpc_verify_duration_seconds_count {verified}"),
+        format!("ligerito_rpc_gas_used_count {verified}"),
+        r#"ligerito_rpc_request_duration_seconds_count{method="ligerito_verify"} 7"#.into(),
     ] {
         assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
     }

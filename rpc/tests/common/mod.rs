@@ -29,6 +29,27 @@ pub fn config() -> RpcConfig {
     }
 }
 
+/// The interpreter: about 0.4 s for a 2^12 proof, so calls overlap for
+/// sure even on a loaded machine.
+pub fn slow() -> RpcConfig {
+    RpcConfig {
+        backend: Backend::Interpreter,
+        ..RpcConfig::default()
+    }
+}
+
+/// Waits for `condition`, failing the test rather than hanging.
+pub async fn wait_for(what: &str, condition: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !condition() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
@@ -67,10 +88,11 @@ impl TestServer {
         let task = tokio::spawn(serve(listener, rpc.clone(), async {
             let _ = stopped.await;
         }));
-        while !rpc.is_ready() {
+        wait_for("the guest to load", || {
             assert!(!task.is_finished(), "the server stopped while starting");
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
+            rpc.is_ready()
+        })
+        .await;
         Self {
             addr,
             rpc,
