@@ -1,6 +1,6 @@
 //! The `ligerito-node` command line.
 
-use crate::prove;
+use crate::{prove, serve};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
@@ -89,6 +89,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve verification over JSON-RPC (HTTP and WebSocket on one port).
+    ///
+    /// A stateless verifier service: run as many as needed behind an
+    /// ordinary load balancer, probing GET /health. Methods, errors and
+    /// limits: docs/RPC.md. Stops on SIGINT or SIGTERM after in-flight
+    /// calls finish. Logs go to standard error (RUST_LOG sets the filter).
+    Serve(serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -111,6 +118,7 @@ pub fn main() -> ExitCode {
         Command::Replay { base_path, backend } => {
             replay(&base_path, backend).map(|()| ExitCode::SUCCESS)
         }
+        Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
     };
     result.unwrap_or_else(|e| {
         eprintln!("ligerito-node: {e:#}");

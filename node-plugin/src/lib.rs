@@ -6,6 +6,7 @@ pub mod cli;
 pub mod plugin;
 pub mod pool;
 pub mod prove;
+pub mod serve;
 pub mod store;
 
 /// The database file under a node's base path.

@@ -1,0 +1,176 @@
+//! `ligerito-node serve`: the JSON-RPC verifier service.
+
+use anyhow::Context;
+use clap::Args;
+use ligerito_executor::{Backend, Executor};
+use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig};
+use prometheus_client::registry::Registry;
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address for JSON-RPC over HTTP and WebSocket, GET /health and GET /config.
+    #[arg(long, default_value = "127.0.0.1:9944")]
+    rpc_addr: SocketAddr,
+    /// Address for Prometheus metrics (GET /metrics).
+    #[arg(long, default_value = "127.0.0.1:9615")]
+    prometheus_addr: SocketAddr,
+    /// Do not serve Prometheus metrics.
+    #[arg(long, conflicts_with = "prometheus_addr")]
+    no_prometheus: bool,
+    /// PolkaVM backend; defaults to the compiler where it is supported.
+    #[arg(short, long)]
+    backend: Option<Backend>,
+    /// Gas limit of each verification.
+    #[arg(short, long, default_value_t = RpcConfig::default().gas_limit)]
+    gas: u64,
+    /// Verifications running at once [default: the number of cores].
+    #[arg(long)]
+    workers: Option<usize>,
+    /// Verifications that may wait for a worker; beyond this callers get the busy error.
+    #[arg(long, default_value_t = RpcConfig::default().queue)]
+    queue: usize,
+    /// Most proofs in one ligerito_verifyBatch (and calls in one JSON-RPC batch).
+    #[arg(long, default_value_t = RpcConfig::default().max_batch)]
+    max_batch: usize,
+    /// Most open connections.
+    #[arg(long, default_value_t = RpcConfig::default().max_connections)]
+    max_connections: usize,
+    /// Require `Authorization: Bearer KEY` on JSON-RPC requests; repeat for more keys.
+    #[arg(long = "api-key", value_name = "KEY")]
+    api_keys: Vec<String>,
+    /// Read API keys from a file, one a line (blank lines and # comments ignored).
+    #[arg(long, value_name = "FILE")]
+    api_keys_file: Option<PathBuf>,
+    /// Proofs per second each client IP may submit, e.g. 10 or 10/s.
+    #[arg(long, value_name = "N/s", value_parser = parse_rate)]
+    rate_limit: Option<NonZeroU32>,
+}
+
+fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
+    s.strip_suffix("/s").unwrap_or(s).parse().map_err(|_| {
+        format!("expected a positive number of proofs per second such as 10/s, got '{s}'")
+    })
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let defaults = RpcConfig::default();
+    let mut api_keys: std::collections::HashSet<String> = args.api_keys.into_iter().collect();
+    if let Some(path) = &args.api_keys_file {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        api_keys.extend(
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_owned),
+        );
+    }
+    let config = RpcConfig {
+        gas_limit: args.gas,
+        backend: args.backend.unwrap_or(defaults.backend),
+        workers: args.workers.unwrap_or(defaults.workers),
+        queue: args.queue,
+        max_batch: args.max_batch,
+        max_connections: args.max_connections,
+        api_keys,
+        rate_limit: args.rate_limit,
+    };
+    let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
+    let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(rpc, args.rpc_addr, prometheus_addr))
+}
+
+async fn serve(
+    rpc: LigeritoRpc,
+    rpc_addr: SocketAddr,
+    prometheus_addr: Option<SocketAddr>,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(rpc_addr)
+        .await
+        .with_context(|| format!("binding {rpc_addr}"))?;
+    let local = listener.local_addr()?;
+    let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
+    let metrics = match prometheus_addr {
+        Some(addr) => {
+            let metrics_listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr}"))?;
+            let mut registry = Registry::default();
+            rpc.register_metrics(&mut registry);
+            tracing::info!(
+                "metrics on http://{}/metrics",
+                metrics_listener.local_addr()?
+            );
+            let mut stopped = metrics_stopped;
+            Some(tokio::spawn(serve_metrics(
+                metrics_listener,
+                Arc::new(registry),
+                async move {
+                    let _ = stopped.changed().await;
+                },
+            )))
+        }
+        None => None,
+    };
+    let config = rpc.config();
+    if !local.ip().is_loopback() && config.api_keys.is_empty() {
+        tracing::warn!("serving {local} beyond loopback without API keys (--api-key)");
+    }
+    tracing::info!(
+        backend = %config.backend,
+        workers = config.workers,
+        queue = config.queue,
+        max_batch = config.max_batch,
+        gas_limit = config.gas_limit,
+        api_keys = config.api_keys.len(),
+        rate_limit = config.rate_limit.map(|n| n.get()),
+        "JSON-RPC listening on {local} (HTTP and WebSocket)"
+    );
+    let served = ligerito_rpc::serve(listener, rpc, shutdown_signal()).await;
+    drop(stop_metrics);
+    if let Some(metrics) = metrics {
+        metrics.await?;
+    }
+    served?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
+}

@@ -1,0 +1,123 @@
+//! What an operator can tune, and the limits that follow from it.
+
+use ligerito_executor::{sizes, Backend, DEFAULT_GAS_LIMIT};
+use std::collections::HashSet;
+use std::num::NonZeroU32;
+
+/// JSON around one hex proof: `{"proof":"0x…","log_size":30}` and the
+/// request envelope (`jsonrpc`, `id`, `method`, whitespace) with room to spare.
+const JSON_OVERHEAD: usize = 1024;
+
+/// Server settings. [`RpcConfig::default`] is what `ligerito-node serve` uses
+/// without flags.
+#[derive(Clone, Debug)]
+pub struct RpcConfig {
+    /// Gas each verification may use; also what `ligerito_config` reports.
+    pub gas_limit: u64,
+    pub backend: Backend,
+    /// Verifications running at once.
+    pub workers: usize,
+    /// Verifications admitted beyond `workers` that wait for a worker;
+    /// past `workers + queue` callers get the busy error at once.
+    pub queue: usize,
+    /// Most proofs in one `ligerito_verifyBatch` and most calls in one
+    /// JSON-RPC batch request.
+    pub max_batch: usize,
+    /// Open TCP connections; further ones wait in the kernel's backlog.
+    pub max_connections: usize,
+    /// Bearer tokens a caller must present; empty means no authentication.
+    pub api_keys: HashSet<String>,
+    /// Proofs per second per client IP; `None` means no limit.
+    pub rate_limit: Option<NonZeroU32>,
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self {
+            gas_limit: DEFAULT_GAS_LIMIT,
+            backend: Backend::preferred(),
+            workers,
+            queue: 32,
+            max_batch: 16,
+            max_connections: 64,
+            api_keys: HashSet::new(),
+            rate_limit: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("workers must be at least 1")]
+    NoWorkers,
+    #[error("max batch must be at least 1")]
+    NoBatch,
+    #[error("max connections must be at least 1")]
+    NoConnections,
+    #[error("max batch {max_batch} exceeds workers + queue = {capacity}, so no batch that long could ever be admitted")]
+    BatchOverCapacity { max_batch: usize, capacity: usize },
+}
+
+impl RpcConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.workers == 0 {
+            return Err(ConfigError::NoWorkers);
+        }
+        if self.max_batch == 0 {
+            return Err(ConfigError::NoBatch);
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError::NoConnections);
+        }
+        let capacity = self.workers + self.queue;
+        if self.max_batch > capacity {
+            return Err(ConfigError::BatchOverCapacity {
+                max_batch: self.max_batch,
+                capacity,
+            });
+        }
+        Ok(())
+    }
+
+    /// The largest request body accepted: a batch of `max_batch` proofs of
+    /// the largest size, hex-encoded (two characters a byte).
+    pub fn max_request_body(&self) -> u32 {
+        let item = 2 + 2 * sizes::MAX_PROOF_LEN + JSON_OVERHEAD;
+        u32::try_from(item * self.max_batch + JSON_OVERHEAD).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figure in docs/RPC.md; change both together.
+    #[test]
+    fn the_default_body_limit_is_the_documented_one() {
+        assert_eq!(RpcConfig::default().max_request_body(), 15_018_400);
+    }
+
+    #[test]
+    fn a_batch_longer_than_the_pool_is_a_configuration_error() {
+        let config = RpcConfig {
+            workers: 2,
+            queue: 1,
+            max_batch: 4,
+            ..RpcConfig::default()
+        };
+        assert_eq!(
+            config.validate(),
+            Err(ConfigError::BatchOverCapacity {
+                max_batch: 4,
+                capacity: 3
+            })
+        );
+        let no_workers = RpcConfig {
+            workers: 0,
+            ..RpcConfig::default()
+        };
+        assert_eq!(no_workers.validate(), Err(ConfigError::NoWorkers));
+        assert_eq!(RpcConfig::default().validate(), Ok(()));
+    }
+}

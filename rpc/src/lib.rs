@@ -1,0 +1,139 @@
+//! JSON-RPC server for verifying Ligerito proofs in PolkaVM.
+//!
+//! [`LigeritoRpc`] holds the shared state (executor, bounded worker pool,
+//! rate limiter, metrics); `LigeritoApiServer::into_rpc` turns it into an
+//! `RpcModule` with the `ligerito_*` methods that a node can merge into its
+//! own. [`serve`] runs the standalone verifier service on a listener until
+//! a shutdown signal: JSON-RPC over HTTP and WebSocket, `system_health`,
+//! `GET /health` and `GET /config`. docs/RPC.md documents the interface.
+
+mod api;
+mod config;
+pub mod error;
+mod http;
+mod methods;
+mod metrics;
+mod rate;
+mod server;
+mod workers;
+
+pub use api::{
+    BatchItem, Health, LigeritoApiClient, LigeritoApiServer, ServerInfo, SizeInfo, SystemApiClient,
+    SystemApiServer, VerifyResult,
+};
+pub use config::{ConfigError, RpcConfig};
+pub use metrics::serve_metrics;
+pub use server::{serve, ServeError, SystemRpc};
+
+use ligerito_executor::{Executor, ExecutorError};
+use metrics::Metrics;
+use prometheus_client::registry::Registry;
+use rate::RateLimiter;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use workers::Workers;
+
+/// The verifier service's state; cheap to clone.
+#[derive(Clone)]
+pub struct LigeritoRpc {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    executor: Arc<Executor>,
+    config: RpcConfig,
+    workers: Workers,
+    rate: Option<RateLimiter>,
+    metrics: Metrics,
+    ready: AtomicBool,
+    code_hash: String,
+}
+
+impl LigeritoRpc {
+    pub fn new(executor: Arc<Executor>, config: RpcConfig) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let metrics = Metrics::default();
+        let workers = Workers::new(
+            executor.clone(),
+            config.backend,
+            config.gas_limit,
+            config.workers,
+            config.queue,
+            metrics.clone(),
+        );
+        let rate = config
+            .rate_limit
+            .map(|n| RateLimiter::new(n.get(), config.max_batch as u32));
+        let code_hash = executor.code().hash().to_string();
+        Ok(Self {
+            shared: Arc::new(Shared {
+                executor,
+                config,
+                workers,
+                rate,
+                metrics,
+                ready: AtomicBool::new(false),
+                code_hash,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &RpcConfig {
+        &self.shared.config
+    }
+
+    /// Adds this service's metrics to `registry` (call once per registry).
+    pub fn register_metrics(&self, registry: &mut Registry) {
+        self.shared.metrics.register(registry);
+    }
+
+    /// Compiles the guest for the configured backend, off the async
+    /// runtime; the service reports ready once this has succeeded.
+    pub async fn prepare(&self) -> Result<(), ExecutorError> {
+        let shared = self.shared.clone();
+        tokio::task::spawn_blocking(move || {
+            shared
+                .executor
+                .prepare(shared.executor.code(), shared.config.backend)
+        })
+        .await
+        .map_err(|e| ExecutorError::Vm(format!("preparing the guest failed: {e}")))??;
+        self.shared.ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.shared.ready.load(Ordering::Acquire)
+    }
+
+    pub fn health(&self) -> Health {
+        let workers = &self.shared.workers;
+        Health {
+            ready: self.is_ready(),
+            workers: self.shared.config.workers,
+            in_flight: workers.in_flight(),
+            queued: workers.queued(),
+        }
+    }
+
+    pub fn server_info(&self) -> ServerInfo {
+        let config = &self.shared.config;
+        ServerInfo {
+            sizes: ligerito_executor::sizes::SIZES
+                .iter()
+                .map(|s| SizeInfo {
+                    log_size: s.log_size,
+                    max_proof_len: s.max_proof_len(),
+                    gas_limit: config.gas_limit,
+                })
+                .collect(),
+            code_hash: self.shared.code_hash.clone(),
+            backend: config.backend,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            max_batch: config.max_batch,
+            max_request_body: config.max_request_body(),
+            workers: config.workers,
+            queue: config.queue,
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The `ligerito_*` methods.
+
+use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
+use crate::error;
+use crate::metrics::{MethodLabels, RequestLabels};
+use crate::workers::{Busy, Done, Job};
+use crate::LigeritoRpc;
+use jsonrpsee::core::{async_trait, RpcResult};
+use jsonrpsee::types::ErrorObjectOwned;
+use jsonrpsee::Extensions;
+use ligerito_executor::{sizes, Verdict};
+use std::net::IpAddr;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+const VERIFY: &str = "ligerito_verify";
+const VERIFY_BATCH: &str = "ligerito_verifyBatch";
+const CONFIG: &str = "ligerito_config";
+
+/// The client's address, put in each request's extensions by the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+#[async_trait]
+impl LigeritoApiServer for LigeritoRpc {
+    async fn verify(
+        &self,
+        ext: &Extensions,
+        proof: String,
+        log_size: u32,
+    ) -> RpcResult<VerifyResult> {
+        let start = Instant::now();
+        let result = async {
+            self.check_rate(ext, 1)?;
+            let job = decode(&proof, log_size)?;
+            let mut results = self.run(vec![job]).await?;
+            Ok(results.pop().expect("one result per job"))
+        }
+        .await;
+        self.finish(VERIFY, start, result)
+    }
+
+    async fn verify_batch(
+        &self,
+        ext: &Extensions,
+        proofs: Vec<BatchItem>,
+    ) -> RpcResult<Vec<VerifyResult>> {
+        let start = Instant::now();
+        let max = self.shared.config.max_batch;
+        let result = async {
+            if proofs.len() > max {
+                return Err(error::invalid_params(format!(
+                    "batch: {} proofs exceeds the maximum {max}",
+                    proofs.len()
+                )));
+            }
+            self.check_rate(ext, proofs.len())?;
+            let jobs = proofs
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    decode(&item.proof, item.log_size)
+                        .map_err(|e| error::invalid_params(format!("proofs[{i}]: {}", e.message())))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(proofs);
+            self.run(jobs).await
+        }
+        .await;
+        self.finish(VERIFY_BATCH, start, result)
+    }
+
+    fn config(&self) -> RpcResult<ServerInfo> {
+        self.count(CONFIG, "ok");
+        Ok(self.server_info())
+    }
+}
+
+impl LigeritoRpc {
+    fn check_rate(&self, ext: &Extensions, cost: usize) -> Result<(), ErrorObjectOwned> {
+        let (Some(limiter), Some(ClientIp(ip))) = (&self.shared.rate, ext.get::<ClientIp>()) else {
+            return Ok(());
+        };
+        if limiter.try_take(*ip, cost) {
+            Ok(())
+        } else {
+            Err(error::rate_limited(limiter.per_second()))
+        }
+    }
+
+    /// Verifies the jobs on the worker pool; a host failure fails the call.
+    async fn run(&self, jobs: Vec<Job>) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
+        let log_sizes: Vec<u32> = jobs.iter().map(|j| j.log_size).collect();
+        let config = &self.shared.config;
+        let results = self
+            .shared
+            .workers
+            .verify(jobs)
+            .await
+            .map_err(|Busy| error::busy(config.workers + config.queue))?;
+        let mut reports = Vec::with_capacity(results.len());
+        for (result, log_size) in results.into_iter().zip(log_sizes) {
+            let done = result.map_err(|e| {
+                tracing::error!("verification failed on the host: {e}");
+                error::internal(e)
+            })?;
+            reports.push(self.report(done, log_size));
+        }
+        self.shared.ready.store(true, Ordering::Release);
+        Ok(reports)
+    }
+
+    fn report(&self, done: Done, log_size: u32) -> VerifyResult {
+        let Done { outcome, elapsed } = done;
+        let metrics = &self.shared.metrics;
+        metrics.verify_duration.observe(elapsed.as_secs_f64());
+        metrics.gas_used.observe(outcome.gas_used as f64);
+        tracing::debug!(
+            log_size,
+            verdict = verdict_name(outcome.verdict),
+            gas_used = outcome.gas_used,
+            elapsed_ms = elapsed.as_secs_f64() * 1e3,
+            "verified"
+        );
+        VerifyResult {
+            valid: outcome.is_valid(),
+            exit_code: outcome.exit_code,
+            gas_used: outcome.gas_used,
+            message: outcome.message,
+            elapsed_ms: (elapsed.as_secs_f64() * 1e6).round() / 1e3,
+            code_hash: self.shared.code_hash.clone(),
+            verdict: outcome.verdict,
+            backend: self.shared.config.backend,
+            log_size,
+        }
+    }
+
+    /// Records a call's metrics and passes its result on.
+    fn finish<T: Verdicts>(
+        &self,
+        method: &'static str,
+        start: Instant,
+        result: Result<T, ErrorObjectOwned>,
+    ) -> RpcResult<T> {
+        self.shared
+            .metrics
+            .request_duration
+            .get_or_create(&MethodLabels { method })
+            .observe(start.elapsed().as_secs_f64());
+        match &result {
+            Ok(value) => value.each(|v| self.count(method, verdict_name(v))),
+            Err(e) => {
+                tracing::debug!(method, code = e.code(), message = e.message(), "refused");
+                self.count(method, refusal_name(e.code()));
+            }
+        }
+        result
+    }
+
+    fn count(&self, method: &'static str, verdict: &'static str) {
+        self.shared
+            .metrics
+            .requests
+            .get_or_create(&RequestLabels { method, verdict })
+            .inc();
+    }
+}
+
+/// The verdicts in a method's result, for counting.
+trait Verdicts {
+    fn each(&self, f: impl FnMut(Verdict));
+}
+
+impl Verdicts for VerifyResult {
+    fn each(&self, mut f: impl FnMut(Verdict)) {
+        f(self.verdict)
+    }
+}
+
+impl Verdicts for Vec<VerifyResult> {
+    fn each(&self, f: impl FnMut(Verdict)) {
+        self.iter().map(|r| r.verdict).for_each(f)
+    }
+}
+
+fn verdict_name(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Valid => "valid",
+        Verdict::Invalid => "invalid",
+        Verdict::Error => "error",
+        Verdict::OutOfGas => "out_of_gas",
+    }
+}
+
+fn refusal_name(code: i32) -> &'static str {
+    match code {
+        error::BUSY => "busy",
+        error::RATE_LIMITED => "rate_limited",
+        error::INTERNAL => "internal",
+        _ => "invalid_params",
+    }
+}
+
+/// Checks the size and the hex, then decodes: `-32602` says what was wrong.
+fn decode(proof: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
+    let size = sizes::get(log_size).ok_or_else(|| {
+        let supported: Vec<String> = sizes::SIZES
+            .iter()
+            .map(|s| s.log_size.to_string())
+            .collect();
+        error::invalid_params(format!(
+            "size: 2^{log_size} is not supported (supported: {})",
+            supported.join(", ")
+        ))
+    })?;
+    let digits = proof
+        .strip_prefix("0x")
+        .ok_or_else(|| error::invalid_params("proof: expected a 0x-prefixed hex string"))?;
+    let len = digits.len() / 2;
+    if len > size.max_proof_len() {
+        return Err(error::invalid_params(format!(
+            "proof: {len} bytes exceeds the maximum {} for 2^{log_size}",
+            size.max_proof_len()
+        )));
+    }
+    let proof = hex::decode(digits)
+        .map_err(|e| error::invalid_params(format!("proof: invalid hex: {e}")))?;
+    Ok(Job { log_size, proof })
+}

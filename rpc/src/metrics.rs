@@ -1,0 +1,177 @@
+//! Prometheus metrics, and the endpoint that serves them on their own port.
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{header, Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::{Registry, Unit};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub method: &'static str,
+    /// A verdict (`valid`, `invalid`, `error`, `out_of_gas`) per proof, or
+    /// why the call was refused (`invalid_params`, `busy`, `rate_limited`,
+    /// `internal`), or `ok` for the other methods.
+    pub verdict: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MethodLabels {
+    pub method: &'static str,
+}
+
+/// Cheap to clone: every clone updates the same series.
+#[derive(Clone)]
+pub struct Metrics {
+    pub requests: Family<RequestLabels, Counter>,
+    pub request_duration: Family<MethodLabels, Histogram>,
+    pub verify_duration: Histogram,
+    pub gas_used: Histogram,
+    pub queued: Gauge,
+    pub in_flight: Gauge,
+    pub busy: Counter,
+    pub unauthorized: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            requests: Family::default(),
+            request_duration: Family::new_with_constructor(|| {
+                Histogram::new(exponential_buckets(0.001, 2.0, 16))
+            }),
+            verify_duration: Histogram::new(exponential_buckets(0.001, 2.0, 16)),
+            gas_used: Histogram::new(exponential_buckets(1e6, 4.0, 12)),
+            queued: Gauge::default(),
+            in_flight: Gauge::default(),
+            busy: Counter::default(),
+            unauthorized: Counter::default(),
+        }
+    }
+}
+
+impl Metrics {
+    pub fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "ligerito_rpc_requests",
+            "Calls by method, and proofs by verdict or refusal",
+            self.requests.clone(),
+        );
+        registry.register_with_unit(
+            "ligerito_rpc_request_duration",
+            "Call latency by method, queueing included",
+            Unit::Seconds,
+            self.request_duration.clone(),
+        );
+        registry.register_with_unit(
+            "ligerito_rpc_verify_duration",
+            "Time one proof spent in the verifier",
+            Unit::Seconds,
+            self.verify_duration.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_gas_used",
+            "Gas one verification used",
+            self.gas_used.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_queue_depth",
+            "Admitted verifications waiting for a worker",
+            self.queued.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_in_flight",
+            "Verifications running",
+            self.in_flight.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_busy_rejections",
+            "Calls refused because every worker and queue slot was taken",
+            self.busy.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_unauthorized",
+            "Requests refused for a missing or unknown API key",
+            self.unauthorized.clone(),
+        );
+    }
+}
+
+/// Scrapes are tiny and rare; this bounds what a misbehaving scraper can hold.
+const MAX_METRICS_CONNECTIONS: usize = 8;
+
+/// Serves `GET /metrics` in the OpenMetrics text format until `shutdown`.
+pub async fn serve_metrics(
+    listener: TcpListener,
+    registry: Arc<Registry>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let limit = Arc::new(Semaphore::new(MAX_METRICS_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = limit.clone().acquire_owned() => permit.expect("never closed"),
+            () = &mut shutdown => return,
+        };
+        let socket = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((socket, _)) => socket,
+                Err(e) => {
+                    tracing::warn!("metrics: accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return,
+        };
+        let registry = registry.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let registry = registry.clone();
+                async move { Ok::<_, std::convert::Infallible>(respond(&request, &registry)) }
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(socket), service);
+            if let Err(e) =
+                tokio::time::timeout(std::time::Duration::from_secs(30), connection).await
+            {
+                tracing::debug!("metrics: connection closed: {e}");
+            }
+            drop(permit);
+        });
+    }
+}
+
+fn respond(request: &Request<Incoming>, registry: &Registry) -> Response<Full<Bytes>> {
+    if request.method() != Method::GET || request.uri().path() != "/metrics" {
+        return Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Full::new(Bytes::from_static(b"only GET /metrics\n")))
+            .expect("static response");
+    }
+    let mut body = String::new();
+    match prometheus_client::encoding::text::encode(&mut body, registry) {
+        Ok(()) => Response::builder()
+            .header(
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            )
+            .body(Full::new(Bytes::from(body)))
+            .expect("static headers"),
+        Err(e) => Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Full::new(Bytes::from(format!(
+                "encoding metrics failed: {e}\n"
+            ))))
+            .expect("static response"),
+    }
+}
