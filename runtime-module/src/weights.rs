@@ -9,22 +9,22 @@
 use crate::types::Weight;
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 50715000;
+pub const EXTRINSIC_BASE: Weight = 45766000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 20116716;
+pub const VERIFY_BASE: Weight = 18862310;
 
 /// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1044;
+pub const VERIFY_PER_BYTE: Weight = 1052;
 
 /// Guest execution, per unit of gas (measured on a 2^20 proof).
-pub const PICOS_PER_GAS: Weight = 228;
+pub const PICOS_PER_GAS: Weight = 115;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 23494000;
+pub const SET_CODE_BASE: Weight = 26079000;
 
 /// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 711;
+pub const SET_CODE_PER_BYTE: Weight = 4382;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 23494000;
+pub const SET_LIMITS: Weight = 26079000;
