@@ -4,11 +4,12 @@
 //! before the timings.
 //!
 //!   cargo bench -p ligerito-tests --bench verify            # sizes 20, 22, 24
+//!   cargo bench -p ligerito-tests --bench verify -- executor   # overheads only
 //!   LIGERITO_BENCH_SIZES=12,16 cargo bench -p ligerito-tests --bench verify
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ligerito::transcript::FiatShamir;
-use ligerito_executor::{Backend, DEFAULT_GAS_LIMIT};
+use ligerito_executor::{Backend, Code, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_tests::{decode, executor, valid_proof};
 use std::time::Duration;
 
@@ -81,5 +82,28 @@ fn verify(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, verify);
+/// What the executor costs around a verification: compiling the module
+/// (once per code and backend), and a call that ends at once (instance
+/// reset, input copy, entry and exit).
+fn executor_overheads(c: &mut Criterion) {
+    let mut group = c.benchmark_group("executor");
+    group.sample_size(10);
+    for backend in Backend::ALL {
+        group.bench_function(format!("cold_compile/{backend}"), |b| {
+            b.iter(|| Executor::new().prepare(&Code::verifier(), backend).unwrap())
+        });
+        let executor = Executor::new();
+        executor.prepare(executor.code(), backend).unwrap();
+        group.bench_function(format!("tiny_call/{backend}"), |b| {
+            b.iter(|| {
+                executor
+                    .verify(12, &[], DEFAULT_GAS_LIMIT, backend)
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, executor_overheads, verify);
 criterion_main!(benches);
