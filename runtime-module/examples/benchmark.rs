@@ -107,6 +107,21 @@ fn main() {
     })
     .saturating_sub(extrinsic_base);
 
+    // Gas of a valid proof per size, for the default gas limits. Sizes
+    // above 24 take minutes and gigabytes to prove, so are not measured.
+    let measured_gas: Vec<String> = [12, 16, 20, 21, 22, 23, 24]
+        .into_iter()
+        .map(|log_size| {
+            let proof = ligerito_tests::proof_with_seed(log_size, 1);
+            let outcome = executor
+                .verify(log_size, &proof, DEFAULT_GAS_LIMIT, backend)
+                .unwrap();
+            assert!(outcome.is_valid());
+            format!("    ({log_size}, {}),", outcome.gas_used)
+        })
+        .collect();
+    let measured_gas = measured_gas.join("\n");
+
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -148,6 +163,12 @@ pub const SET_CODE_PER_BYTE: Weight = {set_code_per_byte};
 
 /// Setting one size's limits.
 pub const SET_LIMITS: Weight = {set_limits};
+
+/// Gas a valid proof of each measured size used (a random polynomial;
+/// gas varies slightly with the proof).
+pub const MEASURED_GAS: &[(u32, u64)] = &[
+{measured_gas}
+];
 "
     );
 }

@@ -114,10 +114,20 @@ pub fn record_commitment(state: &mut State, commitment: &H256, record: &Verified
     state.set(COMMITMENTS.key(commitment), record.encode());
 }
 
-/// Default limits: the gas cap the executor uses and the derived maximum.
+/// Default gas limit over a size's measured gas: room for proofs that
+/// cost more than the measured one, and for guest changes.
+pub const GAS_LIMIT_MARGIN: u64 = 2;
+
+/// Default limits: twice the measured gas (the executor's cap for sizes
+/// not measured) and the derived maximum proof length.
 pub fn default_limits(size: &sizes::SizeConfig) -> SizeLimits {
+    let measured = crate::weights::MEASURED_GAS
+        .iter()
+        .find(|(log_size, _)| *log_size == size.log_size);
     SizeLimits {
-        gas_limit: ligerito_executor::DEFAULT_GAS_LIMIT,
+        gas_limit: measured.map_or(ligerito_executor::DEFAULT_GAS_LIMIT, |(_, gas)| {
+            gas * GAS_LIMIT_MARGIN
+        }),
         max_proof_len: size.max_proof_len() as u32,
     }
 }

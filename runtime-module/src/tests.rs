@@ -388,3 +388,22 @@ fn dev_accounts_are_substrates() {
     );
     assert_ne!(dev_account("bob").public(), dev_account("alice").public());
 }
+
+#[test]
+fn default_gas_limits_are_twice_the_measured_gas() {
+    let chain = new_chain(Backend::Compiler);
+    let (_, measured) = *weights::MEASURED_GAS
+        .iter()
+        .find(|(size, _)| *size == 20)
+        .expect("2^20 is measured");
+    assert_eq!(chain.limits(20).unwrap().gas_limit, 2 * measured);
+    assert_eq!(
+        chain.limits(30).unwrap().gas_limit,
+        ligerito_executor::DEFAULT_GAS_LIMIT
+    );
+    // a valid proof of a measured size fits with room to spare
+    let mut chain = chain;
+    let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 40)));
+    assert_eq!(outcome.result, Ok(()));
+    assert!(outcome.gas_used < chain.limits(12).unwrap().gas_limit);
+}

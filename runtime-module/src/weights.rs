@@ -28,3 +28,15 @@ pub const SET_CODE_PER_BYTE: Weight = 4382;
 
 /// Setting one size's limits.
 pub const SET_LIMITS: Weight = 26079000;
+
+/// Gas a valid proof of each measured size used (a random polynomial;
+/// gas varies slightly with the proof).
+pub const MEASURED_GAS: &[(u32, u64)] = &[
+    (12, 81917741),
+    (16, 255051649),
+    (20, 920343395),
+    (21, 1773770967),
+    (22, 418274049),
+    (23, 740715674),
+    (24, 1382614905),
+];
