@@ -3,9 +3,12 @@
 
 pub mod chain;
 pub mod cli;
+pub mod node;
 pub mod plugin;
 pub mod pool;
 pub mod prove;
+pub mod rpc;
+pub mod run;
 pub mod serve;
 pub mod store;
 
