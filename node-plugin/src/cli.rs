@@ -1,6 +1,6 @@
 //! The `ligerito-node` command line.
 
-use crate::{prove, run, serve};
+use crate::{prove, run, serve, tx};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
@@ -101,6 +101,11 @@ enum Command {
     /// (docs/NODE.md). SIGINT or SIGTERM seals what is pending and stops;
     /// the next start continues at the same block.
     Run(run::RunArgs),
+    /// Sign and submit extrinsics to a running node.
+    Tx {
+        #[command(subcommand)]
+        command: tx::TxCommand,
+    },
     /// Serve verification over JSON-RPC (HTTP and WebSocket on one port).
     ///
     /// A stateless verifier service: run as many as needed behind an
@@ -140,6 +145,7 @@ pub fn main() -> ExitCode {
         }
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Tx { command } => tx::run(command),
     };
     result.unwrap_or_else(|e| {
         eprintln!("ligerito-node: {e:#}");
@@ -259,7 +265,7 @@ fn metadata(json: bool) -> anyhow::Result<()> {
 }
 
 /// Reads at most `limit` bytes of a file or standard input (`-`).
-fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()

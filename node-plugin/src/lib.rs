@@ -11,6 +11,7 @@ pub mod rpc;
 pub mod run;
 pub mod serve;
 pub mod store;
+pub mod tx;
 
 /// The database file under a node's base path.
 pub const CHAIN_DB: &str = "chain.redb";

@@ -24,6 +24,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 struct RunningNode {
+    addr: std::net::SocketAddr,
     client: WsClient,
     stop: oneshot::Sender<()>,
     node: JoinHandle<Result<(), ligerito_node::node::NodeError>>,
@@ -48,7 +49,12 @@ impl RunningNode {
             .build(format!("ws://{addr}"))
             .await
             .unwrap();
-        Self { client, stop, node }
+        Self {
+            addr,
+            client,
+            stop,
+            node,
+        }
     }
 
     async fn stop(self) {
@@ -247,6 +253,51 @@ async fn malformed_requests_get_clear_errors() {
         health,
         serde_json::json!({"peers": 0, "isSyncing": false, "shouldHavePeers": false})
     );
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// Runs `ligerito-node tx verify` against `addr` with `proof` on standard input.
+fn tx_verify(addr: std::net::SocketAddr, proof: Vec<u8>) -> std::process::Output {
+    use std::io::Write;
+    let mut tx = std::process::Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
+        .args([
+            "tx", "verify", "--size", "12", "--signer", "charlie", "--rpc",
+        ])
+        .arg(format!("http://{addr}"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tx.stdin.take().unwrap().write_all(&proof).unwrap();
+    tx.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tx_verify_command_waits_for_the_block_and_reports_the_outcome() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-tx-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let addr = node.addr;
+    let recorded = tokio::task::spawn_blocking(move || tx_verify(addr, proof_with_seed(12, 31)))
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&recorded.stderr);
+    assert_eq!(recorded.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&recorded.stdout).unwrap();
+    assert_eq!(report["block"], 1);
+    assert_eq!(report["extrinsic"]["success"], true);
+    assert!(report["events"].to_string().contains("ProofVerified"));
+
+    let mut tampered = proof_with_seed(12, 32);
+    tampered[100] ^= 1;
+    let failed = tokio::task::spawn_blocking(move || tx_verify(addr, tampered))
+        .await
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(report["extrinsic"]["error"], "InvalidProof");
     node.stop().await;
     std::fs::remove_dir_all(base).unwrap();
 }
