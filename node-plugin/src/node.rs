@@ -85,7 +85,7 @@ pub async fn run(
         .set_config(
             ServerConfig::builder()
                 .max_request_body_size(max_request)
-                .max_response_body_size(config.plugin.pool_max_bytes as u32 * 2 + (1 << 20))
+                .max_response_body_size(max_response(config.plugin.pool_max_bytes))
                 .max_connections(config.rpc.max_connections as u32)
                 .max_subscriptions_per_connection(MAX_SUBSCRIPTIONS)
                 .set_batch_request_config(BatchRequestConfig::Limit(config.rpc.max_batch as u32))
@@ -127,6 +127,12 @@ pub async fn run(
     }
     tracing::info!("stopped at block #{best}");
     Ok(())
+}
+
+/// A block holds at most the pool's bytes, twice over in hex, plus JSON.
+fn max_response(pool_max_bytes: usize) -> u32 {
+    let bytes = pool_max_bytes.saturating_mul(2).saturating_add(1 << 20);
+    u32::try_from(bytes).unwrap_or(u32::MAX)
 }
 
 /// Seals on each wake-up (instant) or tick (interval) until stopped, then
