@@ -57,10 +57,14 @@ impl RunningNode {
         }
     }
 
+    /// Stops the node while the client is still connected, as on SIGTERM.
     async fn stop(self) {
-        drop(self.client);
         self.stop.send(()).unwrap();
-        self.node.await.unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(30), self.node)
+            .await
+            .expect("the node stops with clients connected")
+            .unwrap()
+            .unwrap();
     }
 
     async fn call<T: serde::de::DeserializeOwned>(
@@ -190,8 +194,8 @@ async fn dev_node_seals_serves_and_continues_after_a_restart() {
         .any(|e| e.readable.contains("ProofRejected")));
     let best: String = node.call("chain_getFinalizedHead", rpc_params![]).await;
     assert_eq!(best, receipt.hash);
-    drop(heads);
     node.stop().await;
+    assert!(heads.next().await.is_none(), "the subscription ends");
 
     // A restart continues at the same block.
     let node = RunningNode::start(&base).await;
