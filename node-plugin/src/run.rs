@@ -66,19 +66,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
     if !args.dev {
         bail!("only the development chain exists so far: pass --dev");
     }
-    let mut _temp = None;
-    let base_path = match (args.base_path, args.tmp) {
-        (Some(path), _) => path,
+    // The guard lives until run returns, however it returns.
+    let (base_path, _temp) = match (args.base_path, args.tmp) {
+        (Some(path), _) => (path, None),
         (None, true) => {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos());
             let path =
                 std::env::temp_dir().join(format!("ligerito-node-{}-{nanos}", std::process::id()));
-            _temp = Some(TempDir(path.clone()));
-            path
+            (path.clone(), Some(TempDir(path)))
         }
-        (None, false) => default_base_path()?,
+        (None, false) => (default_base_path()?, None),
     };
     let mut plugin = PluginConfig::dev(base_path);
     if let Some(backend) = args.backend {

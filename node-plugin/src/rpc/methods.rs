@@ -1,222 +1,22 @@
-//! The node's JSON-RPC methods, with Substrate's names and shapes so that
-//! Substrate tooling finds what it expects. docs/NODE.md lists them.
+//! The node's methods: reads under the chain lock on a blocking thread,
+//! submissions through the pool, new heads from the sealer.
 
+use super::types::{hex_bytes, hex_hash};
+use super::*;
 use crate::chain::{Block, Chain, Header, Receipt};
 use crate::plugin::LigeritoPlugin;
 use crate::pool::PoolError;
-use codec::Encode;
-use jsonrpsee::core::{async_trait, RpcResult, SubscriptionResult};
-use jsonrpsee::proc_macros::rpc;
+use jsonrpsee::core::async_trait;
 use jsonrpsee::types::error::{ErrorObject, ErrorObjectOwned, INVALID_PARAMS_CODE};
 use jsonrpsee::PendingSubscriptionSink;
 use ligerito_runtime::{AccountId, InvalidTransaction, MAX_EXTRINSIC_LEN};
-use serde::{Deserialize, Serialize};
 use sp_core::crypto::Ss58Codec;
 use sp_core::H256;
 use std::sync::{Arc, Weak};
 use tokio::sync::{broadcast, Notify};
 
-/// The extrinsic is not hex, too long, or not exactly one extrinsic.
-pub const BAD_FORMAT: i32 = 1001;
-/// The extrinsic can never apply: bad signature, stale nonce or bad origin.
-pub const INVALID_TRANSACTION: i32 = 1010;
-/// The same extrinsic is already in the pool.
-pub const ALREADY_IMPORTED: i32 = 1013;
-/// The pool holds its maximum count or bytes.
-pub const POOL_FULL: i32 = 1016;
 /// A storage key longer than any this runtime writes (in hex characters).
 const MAX_KEY_HEX: usize = 2 + 2 * 256;
-
-#[rpc(server)]
-pub trait NodeApi {
-    /// Queues a 0x-hex SCALE `UncheckedExtrinsic`; returns its BLAKE2-256 hash.
-    #[method(name = "author_submitExtrinsic")]
-    async fn submit_extrinsic(&self, extrinsic: String) -> RpcResult<String>;
-
-    #[method(name = "author_pendingExtrinsics")]
-    async fn pending_extrinsics(&self) -> RpcResult<Vec<String>>;
-
-    /// The hash of block `number` (a number or 0x-hex), or of the best block.
-    #[method(name = "chain_getBlockHash")]
-    async fn block_hash(&self, number: Option<BlockRef>) -> RpcResult<Option<String>>;
-
-    #[method(name = "chain_getHeader")]
-    async fn header(&self, hash: Option<String>) -> RpcResult<Option<HeaderJson>>;
-
-    #[method(name = "chain_getBlock")]
-    async fn block(&self, hash: Option<String>) -> RpcResult<Option<SignedBlockJson>>;
-
-    /// Sealing is final at once, so this is the best block.
-    #[method(name = "chain_getFinalizedHead")]
-    async fn finalized_head(&self) -> RpcResult<String>;
-
-    /// A raw storage value at the best block (`at` must be the best block or null).
-    #[method(name = "state_getStorage")]
-    async fn storage(&self, key: String, at: Option<String>) -> RpcResult<Option<String>>;
-
-    /// The runtime metadata as JSON (`ligerito-node metadata --json`), not SCALE.
-    #[method(name = "state_getMetadata")]
-    fn metadata(&self) -> RpcResult<serde_json::Value>;
-
-    #[method(name = "system_name")]
-    fn system_name(&self) -> RpcResult<String>;
-
-    #[method(name = "system_version")]
-    fn system_version(&self) -> RpcResult<String>;
-
-    #[method(name = "system_chain")]
-    fn system_chain(&self) -> RpcResult<String>;
-
-    #[method(name = "system_health")]
-    fn system_health(&self) -> RpcResult<SystemHealth>;
-
-    /// The next nonce of an account (SS58 or 0x-hex public key), counting
-    /// none of its pending extrinsics.
-    #[method(name = "system_accountNextIndex")]
-    async fn account_next_index(&self, account: String) -> RpcResult<u64>;
-
-    /// The hash extrinsics sign over (the runtime's genesis hash). It is
-    /// not the genesis block's header hash.
-    #[method(name = "ligerito_genesisHash")]
-    async fn genesis_hash(&self) -> RpcResult<String>;
-
-    /// A block's events and each extrinsic's outcome, by number or hash.
-    #[method(name = "ligerito_blockReceipt")]
-    async fn block_receipt(&self, block: BlockRef) -> RpcResult<Option<ReceiptJson>>;
-
-    /// The best header now, then each new one.
-    #[subscription(
-        name = "chain_subscribeNewHeads" => "chain_newHead",
-        unsubscribe = "chain_unsubscribeNewHeads",
-        item = HeaderJson
-    )]
-    async fn subscribe_new_heads(&self) -> SubscriptionResult;
-}
-
-/// A block number (JSON number or 0x-hex string) or a 0x-hex block hash.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum BlockRef {
-    Number(u64),
-    Text(String),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HeaderJson {
-    pub parent_hash: String,
-    /// 0x-hex, as Substrate writes it.
-    pub number: String,
-    pub state_root: String,
-    pub extrinsics_root: String,
-    pub digest: Digest,
-}
-
-/// Always empty: blocks carry no digest items.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Digest {
-    pub logs: Vec<String>,
-}
-
-impl From<&Header> for HeaderJson {
-    fn from(header: &Header) -> Self {
-        Self {
-            parent_hash: hex_hash(&header.parent_hash),
-            number: format!("{:#x}", header.number),
-            state_root: hex_hash(&header.state_root),
-            extrinsics_root: hex_hash(&header.extrinsics_root),
-            digest: Digest::default(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SignedBlockJson {
-    pub block: BlockJson,
-    /// Always null: finality is instant, nothing to justify.
-    pub justifications: Option<()>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct BlockJson {
-    pub header: HeaderJson,
-    /// 0x-hex SCALE extrinsics.
-    pub extrinsics: Vec<String>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SystemHealth {
-    pub peers: u32,
-    pub is_syncing: bool,
-    pub should_have_peers: bool,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReceiptJson {
-    pub number: u64,
-    pub hash: String,
-    pub extrinsics: Vec<OutcomeJson>,
-    pub events: Vec<EventJson>,
-}
-
-/// How one included extrinsic ended.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutcomeJson {
-    pub index: u32,
-    pub hash: String,
-    pub success: bool,
-    /// The module error's name, e.g. `InvalidProof`, when it failed.
-    pub error: Option<String>,
-    pub weight: u64,
-    pub actual_weight: u64,
-    pub gas_used: u64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventJson {
-    pub extrinsic_index: u32,
-    /// 0x-hex SCALE `RuntimeEvent` (types in `state_getMetadata`).
-    pub event: String,
-    /// The same event for people; its wording is not a stable interface.
-    pub readable: String,
-}
-
-impl ReceiptJson {
-    fn new(block: &Block, receipt: &Receipt) -> Self {
-        Self {
-            number: block.header.number,
-            hash: hex_hash(&block.header.hash()),
-            extrinsics: block
-                .extrinsics
-                .iter()
-                .zip(&receipt.outcomes)
-                .enumerate()
-                .map(|(index, (xt, outcome))| OutcomeJson {
-                    index: index as u32,
-                    hash: hex_hash(&extrinsic_hash(xt)),
-                    success: outcome.result.is_ok(),
-                    error: outcome.result.err().map(|e| format!("{e:?}")),
-                    weight: outcome.info.weight,
-                    actual_weight: outcome.info.actual_weight,
-                    gas_used: outcome.gas_used,
-                })
-                .collect(),
-            events: receipt
-                .events
-                .iter()
-                .map(|record| EventJson {
-                    extrinsic_index: record.extrinsic_index,
-                    event: hex_bytes(&record.event.encode()),
-                    readable: format!("{:?}", record.event),
-                })
-                .collect(),
-        }
-    }
-}
 
 /// The node's RPC state. Holds the plugin weakly so that stopping the node
 /// closes the database even if a client still holds a subscription.
@@ -532,19 +332,6 @@ fn parse_account(text: &str) -> Result<AccountId, ErrorObjectOwned> {
     }
     AccountId::from_ss58check(text)
         .map_err(|e| invalid_params(format!("account: not SS58 or 0x-hex: {e}")))
-}
-
-fn extrinsic_hash(xt: &[u8]) -> H256 {
-    H256(sp_crypto_hashing::blake2_256(xt))
-}
-
-/// Full 0x-hex (`Display` abbreviates a hash).
-fn hex_hash(hash: &H256) -> String {
-    format!("{hash:?}")
-}
-
-fn hex_bytes(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
 }
 
 fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
