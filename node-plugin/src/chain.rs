@@ -60,6 +60,7 @@ pub enum ChainError {
 pub struct Chain {
     runtime: Runtime,
     store: Store,
+    genesis: Header,
     best: Header,
 }
 
@@ -82,6 +83,7 @@ impl Chain {
         let mut chain = Self {
             runtime,
             store,
+            genesis: genesis_header.clone(),
             best: genesis_header,
         };
         for number in 1..=chain.store.best_number()?.unwrap_or(0) {
@@ -109,6 +111,11 @@ impl Chain {
 
     pub fn best(&self) -> &Header {
         &self.best
+    }
+
+    /// Block 0's header; the store holds blocks from 1.
+    pub fn genesis(&self) -> &Header {
+        &self.genesis
     }
 
     pub fn runtime(&self) -> &Runtime {

@@ -1,6 +1,6 @@
 //! The `ligerito-node` command line.
 
-use crate::{prove, serve};
+use crate::{prove, run, serve, tx};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
@@ -17,9 +17,13 @@ use std::time::Instant;
     version,
     about = "Verify Ligerito proofs in the PolkaVM sandbox"
 )]
+#[command(args_conflicts_with_subcommands = true, arg_required_else_help = true)]
 struct Cli {
+    /// Run the development node with defaults: the same as `run --dev`.
+    #[arg(long)]
+    dev: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +93,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the development node: seal blocks, serve the node's JSON-RPC.
+    ///
+    /// Seals a block as soon as extrinsics arrive (or every --block-time
+    /// MS), never an empty one. Serves Substrate's author_, chain_, state_
+    /// and system_ methods and the verifier's ligerito_ methods on one port
+    /// (docs/NODE.md). SIGINT or SIGTERM seals what is pending and stops;
+    /// the next start continues at the same block.
+    Run(run::RunArgs),
+    /// Sign and submit extrinsics to a running node.
+    Tx {
+        #[command(subcommand)]
+        command: tx::TxCommand,
+    },
     /// Serve verification over JSON-RPC (HTTP and WebSocket on one port).
     ///
     /// A stateless verifier service: run as many as needed behind an
@@ -100,7 +117,15 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    let command = match cli.command {
+        Some(command) => command,
+        // arg_required_else_help: without a subcommand, --dev was given.
+        None => {
+            debug_assert!(cli.dev);
+            Command::Run(run::RunArgs::dev())
+        }
+    };
+    let result = match command {
         Command::Verify {
             size,
             backend,
@@ -119,6 +144,8 @@ pub fn main() -> ExitCode {
             replay(&base_path, backend).map(|()| ExitCode::SUCCESS)
         }
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Run(args) => run::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Tx { command } => tx::run(command),
     };
     result.unwrap_or_else(|e| {
         eprintln!("ligerito-node: {e:#}");
@@ -238,7 +265,7 @@ fn metadata(json: bool) -> anyhow::Result<()> {
 }
 
 /// Reads at most `limit` bytes of a file or standard input (`-`).
-fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
         std::io::stdin()

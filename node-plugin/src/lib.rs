@@ -3,11 +3,15 @@
 
 pub mod chain;
 pub mod cli;
+pub mod node;
 pub mod plugin;
 pub mod pool;
 pub mod prove;
+pub mod rpc;
+pub mod run;
 pub mod serve;
 pub mod store;
+pub mod tx;
 
 /// The database file under a node's base path.
 pub const CHAIN_DB: &str = "chain.redb";

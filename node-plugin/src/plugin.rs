@@ -72,14 +72,16 @@ impl LigeritoPlugin {
             .submit(chain.runtime(), extrinsic)
     }
 
-    /// Seals the pending extrinsics into a block, if there are any.
+    /// Seals the pending extrinsics that can apply now into a block, if
+    /// there are any; future nonces wait.
     pub fn seal_pending(&self) -> Result<Option<SealedBlock>, ChainError> {
         let mut chain = self.chain.lock().expect("chain lock");
         let mut pool = self.pool.lock().expect("pool lock");
-        if pool.is_empty() {
+        let ready = pool.ready(chain.runtime());
+        if ready.is_empty() {
             return Ok(None);
         }
-        let sealed = chain.seal(pool.candidates())?;
+        let sealed = chain.seal(ready)?;
         pool.prune(chain.runtime());
         Ok(Some(sealed))
     }

@@ -77,6 +77,29 @@ impl Pool {
             .collect()
     }
 
+    /// The candidates that can apply in order on `runtime`'s state: each
+    /// signer's nonces from its next one without a gap. Empty when only
+    /// future nonces wait, so that no empty block is sealed for them.
+    pub fn ready(&self, runtime: &Runtime) -> Vec<Vec<u8>> {
+        let mut ordered: Vec<&(H256, UncheckedExtrinsic, Vec<u8>)> = self.pending.iter().collect();
+        ordered.sort_by_key(|(_, xt, _)| xt.nonce);
+        let mut next = std::collections::HashMap::new();
+        ordered
+            .into_iter()
+            .filter(|(_, xt, _)| {
+                let expected = next
+                    .entry(xt.signer)
+                    .or_insert_with(|| runtime.nonce(&xt.signer));
+                let ready = xt.nonce == *expected;
+                if ready {
+                    *expected += 1;
+                }
+                ready
+            })
+            .map(|(.., bytes)| bytes.clone())
+            .collect()
+    }
+
     /// Drops what the new state makes useless: included or now invalid.
     /// Future nonces stay.
     pub fn prune(&mut self, runtime: &Runtime) {

@@ -58,7 +58,8 @@ fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
     })
 }
 
-pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+/// Logs to standard error; RUST_LOG sets the filter (default info).
+pub(crate) fn init_logging() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -67,6 +68,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging();
     let defaults = RpcConfig::default();
     let mut api_keys: std::collections::HashSet<String> = args.api_keys.into_iter().collect();
     if let Some(path) = &args.api_keys_file {
@@ -153,7 +158,8 @@ async fn serve(
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Completes on SIGINT or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     let terminate = async {

@@ -27,10 +27,17 @@ fn seals_pending_extrinsics_keeps_future_ones_and_restarts_at_the_same_block() {
     plugin
         .submit(verify_xt(&plugin, "bob", 2, proof_with_seed(12, 12)))
         .unwrap();
+    plugin
+        .submit(verify_xt(&plugin, "charlie", 1, proof_with_seed(12, 13)))
+        .unwrap();
     let sealed = plugin.seal_pending().unwrap().unwrap();
     assert_eq!(sealed.receipt.outcomes.len(), 1);
     assert_eq!(sealed.receipt.outcomes[0].result, Ok(()));
-    assert_eq!(plugin.pending().len(), 1, "nonce 2 waits for nonce 1");
+    assert_eq!(plugin.pending().len(), 2, "nonces 2 and 1 wait for 1 and 0");
+    assert!(
+        plugin.seal_pending().unwrap().is_none(),
+        "no empty block for future nonces"
+    );
 
     plugin
         .submit(verify_xt(&plugin, "bob", 1, vec![0; 10]))
@@ -38,7 +45,7 @@ fn seals_pending_extrinsics_keeps_future_ones_and_restarts_at_the_same_block() {
     let sealed = plugin.seal_pending().unwrap().unwrap();
     let results: Vec<_> = sealed.receipt.outcomes.iter().map(|o| o.result).collect();
     assert_eq!(results, vec![Err(Error::MalformedProof), Ok(())]);
-    assert!(plugin.pending().is_empty());
+    assert_eq!(plugin.pending().len(), 1, "charlie's nonce 1 still waits");
     let best = plugin.with_chain(|chain| chain.best().clone());
     drop(plugin);
 

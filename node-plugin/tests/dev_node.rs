@@ -1,0 +1,307 @@
+//! The development node driven over JSON-RPC, as a wallet or indexer
+//! would: submit, watch new heads, read blocks, receipts and storage,
+//! restart and continue.
+
+use codec::{Decode, Encode};
+use jsonrpsee::core::client::{ClientT, Subscription, SubscriptionClientT};
+use jsonrpsee::core::ClientError;
+use jsonrpsee::rpc_params;
+use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
+use ligerito_node::node::{NodeConfig, Sealing};
+use ligerito_node::plugin::PluginConfig;
+use ligerito_node::rpc::{HeaderJson, ReceiptJson, INVALID_TRANSACTION};
+use ligerito_rpc::RpcConfig;
+use ligerito_runtime::storage::COMMITMENTS;
+use ligerito_runtime::{dev_account, Call, Event, RuntimeEvent, UncheckedExtrinsic};
+use ligerito_tests::proof_with_seed;
+use serde_json::Value;
+use sp_core::bounded::BoundedVec;
+use sp_core::crypto::Ss58Codec;
+use sp_core::{Pair, H256};
+use std::path::Path;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+struct RunningNode {
+    addr: std::net::SocketAddr,
+    client: WsClient,
+    stop: oneshot::Sender<()>,
+    node: JoinHandle<Result<(), ligerito_node::node::NodeError>>,
+}
+
+impl RunningNode {
+    async fn start(base: &Path) -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = NodeConfig {
+            plugin: PluginConfig::dev(base.to_owned()),
+            sealing: Sealing::Instant,
+            rpc: RpcConfig::default(),
+        };
+        let (stop, stopped) = oneshot::channel();
+        let node = tokio::spawn(ligerito_node::node::run(config, listener, async {
+            let _ = stopped.await;
+        }));
+        let client = WsClientBuilder::default()
+            .request_timeout(Duration::from_secs(30))
+            .build(format!("ws://{addr}"))
+            .await
+            .unwrap();
+        Self {
+            addr,
+            client,
+            stop,
+            node,
+        }
+    }
+
+    /// Stops the node while the client is still connected, as on SIGTERM.
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(30), self.node)
+            .await
+            .expect("the node stops with clients connected")
+            .unwrap()
+            .unwrap();
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        params: jsonrpsee::core::params::ArrayParams,
+    ) -> T {
+        self.client.request(method, params).await.unwrap()
+    }
+
+    async fn verify_xt(&self, nonce: u64, proof: Vec<u8>, genesis: H256) -> String {
+        let call = Call::Verify {
+            log_size: 12,
+            proof: BoundedVec::try_from(proof).unwrap(),
+        };
+        let xt = UncheckedExtrinsic::sign(&dev_account("bob"), call, nonce, genesis);
+        format!("0x{}", hex::encode(xt.encode()))
+    }
+
+    async fn genesis(&self) -> H256 {
+        let hex: String = self.call("ligerito_genesisHash", rpc_params![]).await;
+        H256::from_slice(&hex::decode(&hex[2..]).unwrap())
+    }
+}
+
+async fn next_head(heads: &mut Subscription<HeaderJson>) -> HeaderJson {
+    tokio::time::timeout(Duration::from_secs(30), heads.next())
+        .await
+        .expect("a new head within 30 s")
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_node_seals_serves_and_continues_after_a_restart() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let mut heads: Subscription<HeaderJson> = node
+        .client
+        .subscribe(
+            "chain_subscribeNewHeads",
+            rpc_params![],
+            "chain_unsubscribeNewHeads",
+        )
+        .await
+        .unwrap();
+    assert_eq!(next_head(&mut heads).await.number, "0x0", "the best first");
+    let genesis = node.genesis().await;
+
+    // A valid proof: sealed at once and its commitment recorded.
+    let proof = proof_with_seed(12, 21);
+    let valid = node.verify_xt(0, proof.clone(), genesis).await;
+    let hash: String = node
+        .call("author_submitExtrinsic", rpc_params![valid.clone()])
+        .await;
+    assert_eq!(hash.len(), 66);
+    let first = next_head(&mut heads).await;
+    assert_eq!(first.number, "0x1");
+    let first_hash: String = node.call("chain_getBlockHash", rpc_params![1]).await;
+    let block: Value = node
+        .call("chain_getBlock", rpc_params![first_hash.clone()])
+        .await;
+    assert_eq!(block["block"]["extrinsics"], serde_json::json!([valid]));
+    assert_eq!(
+        serde_json::from_value::<HeaderJson>(block["block"]["header"].clone()).unwrap(),
+        first
+    );
+    let receipt: ReceiptJson = node
+        .call("ligerito_blockReceipt", rpc_params![first_hash.clone()])
+        .await;
+    assert_eq!(receipt.extrinsics[0].hash, hash);
+    assert!(receipt.extrinsics[0].success);
+    assert!(receipt.extrinsics[0].gas_used > 0);
+    let commitment = receipt
+        .events
+        .iter()
+        .find_map(|e| {
+            let bytes = hex::decode(&e.event[2..]).unwrap();
+            match RuntimeEvent::decode(&mut &bytes[..]).unwrap() {
+                RuntimeEvent::Ligerito(Event::ProofVerified { commitment, .. }) => Some(commitment),
+                _ => None,
+            }
+        })
+        .expect("ProofVerified");
+    let key = format!("0x{}", hex::encode(COMMITMENTS.key(&commitment)));
+    let stored: Option<String> = node.call("state_getStorage", rpc_params![key]).await;
+    assert!(stored.is_some(), "the commitment is recorded");
+
+    // The verifier's methods share the port.
+    let verdict: Value = node
+        .call(
+            "ligerito_verify",
+            rpc_params![format!("0x{}", hex::encode(&proof)), 12],
+        )
+        .await;
+    assert_eq!(verdict["valid"], true);
+
+    // A bad signature is refused at submission with the documented error.
+    let wrong_chain = node
+        .verify_xt(1, proof_with_seed(12, 22), H256::zero())
+        .await;
+    let refused = node
+        .client
+        .request::<String, _>("author_submitExtrinsic", rpc_params![wrong_chain])
+        .await
+        .unwrap_err();
+    let ClientError::Call(error) = refused else {
+        panic!("{refused}")
+    };
+    assert_eq!(error.code(), INVALID_TRANSACTION);
+    assert!(error.message().contains("bad signature"), "{error:?}");
+
+    // An invalid proof is included and fails.
+    let mut tampered = proof_with_seed(12, 23);
+    tampered[100] ^= 1;
+    let invalid = node.verify_xt(1, tampered, genesis).await;
+    let _: String = node
+        .call("author_submitExtrinsic", rpc_params![invalid])
+        .await;
+    assert_eq!(next_head(&mut heads).await.number, "0x2");
+    let receipt: ReceiptJson = node.call("ligerito_blockReceipt", rpc_params![2]).await;
+    assert!(!receipt.extrinsics[0].success);
+    assert_eq!(receipt.extrinsics[0].error.as_deref(), Some("InvalidProof"));
+    assert!(receipt
+        .events
+        .iter()
+        .any(|e| e.readable.contains("ProofRejected")));
+    let best: String = node.call("chain_getFinalizedHead", rpc_params![]).await;
+    assert_eq!(best, receipt.hash);
+    node.stop().await;
+    assert!(heads.next().await.is_none(), "the subscription ends");
+
+    // A restart continues at the same block.
+    let node = RunningNode::start(&base).await;
+    let header: HeaderJson = node.call("chain_getHeader", rpc_params![]).await;
+    assert_eq!(header.number, "0x2");
+    let nonce: u64 = node
+        .call(
+            "system_accountNextIndex",
+            rpc_params![dev_account("bob").public().to_ss58check()],
+        )
+        .await;
+    assert_eq!(nonce, 2);
+    let next = node.verify_xt(2, proof_with_seed(12, 24), genesis).await;
+    let _: String = node.call("author_submitExtrinsic", rpc_params![next]).await;
+    let third = loop {
+        let header: HeaderJson = node.call("chain_getHeader", rpc_params![]).await;
+        if header.number == "0x3" {
+            break header;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(third.parent_hash, best);
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-bad-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let too_long = format!("0x{}", "00".repeat(ligerito_runtime::MAX_EXTRINSIC_LEN + 1));
+    for (method, params, code) in [
+        ("author_submitExtrinsic", rpc_params!["0x00"], 1001),
+        ("author_submitExtrinsic", rpc_params!["zz"], 1001),
+        ("author_submitExtrinsic", rpc_params![too_long], 1001),
+        ("chain_getHeader", rpc_params!["0x1234"], -32602),
+        ("state_getStorage", rpc_params!["nothex"], -32602),
+        ("system_accountNextIndex", rpc_params!["alice"], -32602),
+    ] {
+        let error = node
+            .client
+            .request::<Value, _>(method, params)
+            .await
+            .unwrap_err();
+        let ClientError::Call(error) = error else {
+            panic!("{method}: {error}")
+        };
+        assert_eq!(error.code(), code, "{method}: {error:?}");
+    }
+    let unknown: Option<HeaderJson> = node
+        .call(
+            "chain_getHeader",
+            rpc_params![format!("{:?}", H256::zero())],
+        )
+        .await;
+    assert_eq!(unknown, None);
+    let health: Value = node.call("system_health", rpc_params![]).await;
+    assert_eq!(
+        health,
+        serde_json::json!({"peers": 0, "isSyncing": false, "shouldHavePeers": false})
+    );
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// Runs `ligerito-node tx verify` against `addr` with `proof` on standard input.
+fn tx_verify(addr: std::net::SocketAddr, proof: Vec<u8>) -> std::process::Output {
+    use std::io::Write;
+    let mut tx = std::process::Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
+        .args([
+            "tx", "verify", "--size", "12", "--signer", "charlie", "--rpc",
+        ])
+        .arg(format!("http://{addr}"))
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    tx.stdin.take().unwrap().write_all(&proof).unwrap();
+    tx.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tx_verify_command_waits_for_the_block_and_reports_the_outcome() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-tx-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let addr = node.addr;
+    let recorded = tokio::task::spawn_blocking(move || tx_verify(addr, proof_with_seed(12, 31)))
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&recorded.stderr);
+    assert_eq!(recorded.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&recorded.stdout).unwrap();
+    assert_eq!(report["block"], 1);
+    assert_eq!(report["extrinsic"]["success"], true);
+    assert!(report["events"].to_string().contains("ProofVerified"));
+
+    let mut tampered = proof_with_seed(12, 32);
+    tampered[100] ^= 1;
+    let failed = tokio::task::spawn_blocking(move || tx_verify(addr, tampered))
+        .await
+        .unwrap();
+    assert_eq!(failed.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(report["extrinsic"]["error"], "InvalidProof");
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}

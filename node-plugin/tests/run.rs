@@ -1,0 +1,68 @@
+//! `ligerito-node run --dev` as an operator runs it: interval sealing,
+//! `tx verify` against it, SIGTERM stops it and removes its --tmp directory.
+
+#![cfg(unix)] // stops the node with kill -TERM
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn node() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
+}
+
+/// The text after `marker` up to the next space, in the first line holding it.
+fn logged(log: &mut impl BufRead, marker: &str) -> String {
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            log.read_line(&mut line).unwrap(),
+            0,
+            "never logged {marker}"
+        );
+        if let Some(rest) = line.split(marker).nth(1) {
+            return rest.split_whitespace().next().unwrap().to_owned();
+        }
+    }
+}
+
+#[test]
+fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
+    let mut server = node()
+        .args(["run", "--dev", "--tmp", "--block-time", "200"])
+        .args(["--rpc-addr", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(server.stderr.take().unwrap());
+    let base = PathBuf::from(logged(&mut log, " under "));
+    let addr: SocketAddr = logged(&mut log, "listening on ").parse().unwrap();
+    assert!(base.join("chain.redb").is_file());
+
+    let proof = ligerito_tests::proof_with_seed(12, 41);
+    let mut tx = node()
+        .args(["tx", "verify", "--size", "12", "--signer", "dave", "--rpc"])
+        .arg(format!("http://{addr}"))
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    tx.stdin.take().unwrap().write_all(&proof).unwrap();
+    let out = tx.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["block"], 1);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut rest = String::new();
+    log.read_to_string(&mut rest).unwrap();
+    assert!(server.wait().unwrap().success(), "{rest}");
+    assert!(rest.contains("stopped at block #1"), "{rest}");
+    assert!(!base.exists(), "--tmp directory removed");
+}
