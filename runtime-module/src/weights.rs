@@ -9,25 +9,25 @@
 use crate::types::Weight;
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 45766000;
+pub const EXTRINSIC_BASE: Weight = 47569000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 18862310;
+pub const VERIFY_BASE: Weight = 16790516;
 
 /// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1052;
+pub const VERIFY_PER_BYTE: Weight = 1050;
 
 /// Guest execution, per unit of gas (measured on a 2^20 proof).
-pub const PICOS_PER_GAS: Weight = 115;
+pub const PICOS_PER_GAS: Weight = 114;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 26079000;
+pub const SET_CODE_BASE: Weight = 23585000;
 
 /// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 4382;
+pub const SET_CODE_PER_BYTE: Weight = 4367;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 26079000;
+pub const SET_LIMITS: Weight = 23585000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
