@@ -3,7 +3,9 @@
 
 #![cfg(unix)] // stops the node with kill -TERM
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -55,14 +57,7 @@ fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["block"], 1);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut rest = String::new();
-    log.read_to_string(&mut rest).unwrap();
-    assert!(server.wait().unwrap().success(), "{rest}");
+    let rest = common::stop_with_sigterm(server, log);
     assert!(rest.contains("stopped at block #1"), "{rest}");
     assert!(!base.exists(), "--tmp directory removed");
 }

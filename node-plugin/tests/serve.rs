@@ -3,6 +3,8 @@
 
 #![cfg(unix)] // stops the server with kill -TERM
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
@@ -88,13 +90,6 @@ fn serves_the_verdict_verify_prints_and_stops_on_sigterm() {
     }
     assert_eq!(served["valid"], true);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut rest = String::new();
-    log.read_to_string(&mut rest).unwrap();
-    assert!(server.wait().unwrap().success(), "{rest}");
+    let rest = common::stop_with_sigterm(server, log);
     assert!(rest.contains("SIGTERM received"), "{rest}");
 }
