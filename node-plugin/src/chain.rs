@@ -141,7 +141,11 @@ impl Chain {
                     outcomes.push(outcome);
                 }
                 Err(ApplyError::Invalid(error)) => refused.push((xt, error)),
-                Err(ApplyError::Executor(error)) => return Err(error.into()),
+                Err(ApplyError::Executor(error)) => {
+                    // Nothing of a block the node cannot finish may stay behind.
+                    self.runtime.abort_block();
+                    return Err(error.into());
+                }
             }
         }
         let finished = self.runtime.finalize_block();
@@ -180,7 +184,11 @@ impl Chain {
                         error,
                     })
                 }
-                Err(ApplyError::Executor(error)) => return Err(error.into()),
+                Err(ApplyError::Executor(error)) => {
+                    // Nothing of a block the node cannot finish may stay behind.
+                    self.runtime.abort_block();
+                    return Err(error.into());
+                }
             }
         }
         let finished = self.runtime.finalize_block();

@@ -167,6 +167,19 @@ impl Runtime {
         Ok(outcome)
     }
 
+    /// Abandons the block being built (e.g. the verifier could not run):
+    /// its changes and events are dropped and the code in force is the
+    /// stored one again.
+    pub fn abort_block(&mut self) {
+        self.state.discard_block();
+        self.events.clear();
+        self.extrinsic_index = 0;
+        let code = storage::code(&self.state).expect("genesis stores the verifier code");
+        if code != self.code.bytes() {
+            self.code = Code::new(code);
+        }
+    }
+
     /// Ends the block: folds its changes into the state root.
     pub fn finalize_block(&mut self) -> BlockOutcome {
         BlockOutcome {

@@ -81,6 +81,12 @@ impl State {
         self.transactions.pop().expect("a transaction is open");
     }
 
+    /// Drops every change since the last root: open transactions and the block's.
+    pub fn discard_block(&mut self) {
+        self.transactions.clear();
+        self.block.clear();
+    }
+
     /// The root over every committed change; folds the block's changes in.
     pub fn root(&mut self) -> H256 {
         assert!(
@@ -115,6 +121,20 @@ mod tests {
         assert_eq!(state.get(b"a"), None);
         state.rollback_transaction();
         assert_eq!(state.get(b"a"), Some(b"1".to_vec()));
+        assert_eq!(state.root(), root);
+    }
+
+    #[test]
+    fn discarded_block_leaves_the_last_root() {
+        let mut state = State::default();
+        state.set(b"a".to_vec(), b"1".to_vec());
+        let root = state.root();
+        state.set(b"a".to_vec(), b"2".to_vec());
+        state.start_transaction();
+        state.set(b"b".to_vec(), b"3".to_vec());
+        state.discard_block();
+        assert_eq!(state.get(b"a"), Some(b"1".to_vec()));
+        assert_eq!(state.get(b"b"), None);
         assert_eq!(state.root(), root);
     }
 

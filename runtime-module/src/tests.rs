@@ -407,3 +407,26 @@ fn default_gas_limits_are_twice_the_measured_gas() {
     assert_eq!(outcome.result, Ok(()));
     assert!(outcome.gas_used < chain.limits(12).unwrap().gas_limit);
 }
+
+#[test]
+fn aborted_block_leaves_nothing_behind() {
+    let mut chain = new_chain(Backend::Compiler);
+    let root = chain.state_root();
+    let code = ligerito_executor::VERIFIER_BLOB.to_vec();
+    let call = Call::SetVerifierCode {
+        code: BoundedVec::try_from(code).unwrap(),
+    };
+    assert_eq!(submit(&mut chain, "alice", call).result, Ok(()));
+    assert_eq!(
+        submit(&mut chain, "alice", set_limits(20, 5_000, 1_000)).result,
+        Ok(())
+    );
+    chain.abort_block();
+    assert!(events(&chain).is_empty());
+    assert_eq!(chain.nonce(&account("alice")), 0);
+    assert_eq!(
+        chain.limits(20).unwrap().gas_limit,
+        2 * weights::MEASURED_GAS[2].1
+    );
+    assert_eq!(chain.state_root(), root);
+}
