@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Builds the guest program with Debian's Rust toolchain and links it into
-# guest/ligerito-verifier.polkavm, writing its SHA-256 beside it.
+# guest/ligerito-verifier.polkavm (and, with upstream's verifier,
+# guest/ligerito-verifier-reference.polkavm), writing each SHA-256 beside it.
 #
-#   guest/build.sh           rebuild and overwrite the committed blob
-#   guest/build.sh --check   rebuild and fail unless it matches the committed blob
+#   guest/build.sh           rebuild and overwrite the committed blobs
+#   guest/build.sh --check   rebuild and fail unless they match the committed blobs
 #
 # Installs the toolchain with apt-get when it is missing (needs root).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-blob="$here/ligerito-verifier.polkavm"
 target="riscv64emac-unknown-none-polkavm"
 packages=(rustc-web cargo-web rust-web-src lld-22)
 
@@ -38,37 +38,43 @@ work=/tmp/ligerito-guest-build
 mkdir -p "$work"
 exec 9>"$work/.lock"
 flock 9
-rm -rf "$work/program" "$work/sizes"
+rm -rf "$work/program" "$work/sizes" "$work/verifier"
 mkdir -p "$work/program"
 cp -r "$here/program/Cargo.toml" "$here/program/Cargo.lock" "$here/program/src" \
   "$here/program/toolchain" "$here/program/$target.json" "$work/program/"
-cp -r "$here/sizes" "$work/sizes"
-(
-  cd "$work/program"
-  export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
-  /usr/bin/cargo build --quiet --locked --release \
-    -Zbuild-std=core,alloc -Zjson-target-spec --target "$work/program/$target.json"
-)
-elf="$work/target/$target/release/ligerito_verifier_guest.elf"
+cp -r "$here/sizes" "$here/verifier" "$work/"
 
-out="$blob"
-if $check; then
-  out=$(mktemp)
-  trap 'rm -f "$out"' EXIT
-fi
-cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "$elf" "$out"
+# Two blobs: the default verifier (ligerito-pvm-verifier) and the reference
+# one (upstream's verifier, `--features reference`).
+status=0
+for variant in ligerito-verifier ligerito-verifier-reference; do
+  features=()
+  [[ $variant == *-reference ]] && features=(--features reference)
+  (
+    cd "$work/program"
+    export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
+    /usr/bin/cargo build --quiet --locked --release "${features[@]}" \
+      -Zbuild-std=core,alloc -Zjson-target-spec --target "$work/program/$target.json"
+  )
+  elf="$work/target/$target/release/ligerito_verifier_guest.elf"
+  blob="$here/$variant.polkavm"
+  out="$blob"
+  $check && out="$work/$variant.check.polkavm"
+  cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "$elf" "$out"
 
-if $check; then
-  if cmp -s "$out" "$blob" && (cd "$here" && sha256sum --quiet -c ligerito-verifier.polkavm.sha256); then
-    echo "guest: rebuilt blob matches the committed one ($(cut -d' ' -f1 "$blob.sha256"))"
+  if $check; then
+    if cmp -s "$out" "$blob" && (cd "$here" && sha256sum --quiet -c "$variant.polkavm.sha256"); then
+      echo "guest: rebuilt $variant.polkavm matches the committed one ($(cut -d' ' -f1 "$blob.sha256"))"
+    else
+      echo "guest: rebuilt $variant.polkavm differs from the committed one:" >&2
+      echo "  committed $(sha256sum "$blob" 2>/dev/null | cut -d' ' -f1) ($(stat -c %s "$blob" 2>/dev/null) bytes)" >&2
+      echo "  rebuilt   $(sha256sum "$out" | cut -d' ' -f1) ($(stat -c %s "$out") bytes)" >&2
+      echo "  run guest/build.sh and commit the blob if the change is intended" >&2
+      status=1
+    fi
   else
-    echo "guest: rebuilt blob differs from the committed one:" >&2
-    echo "  committed $(sha256sum "$blob" | cut -d' ' -f1) ($(stat -c %s "$blob") bytes)" >&2
-    echo "  rebuilt   $(sha256sum "$out" | cut -d' ' -f1) ($(stat -c %s "$out") bytes)" >&2
-    echo "  run guest/build.sh and commit the blob if the change is intended" >&2
-    exit 1
+    (cd "$here" && sha256sum "$variant.polkavm" > "$variant.polkavm.sha256")
+    echo "guest: wrote $blob ($(stat -c %s "$blob") bytes, sha256 $(cut -d' ' -f1 "$blob.sha256"))"
   fi
-else
-  (cd "$here" && sha256sum ligerito-verifier.polkavm > ligerito-verifier.polkavm.sha256)
-  echo "guest: wrote $blob ($(stat -c %s "$blob") bytes, sha256 $(cut -d' ' -f1 "$blob.sha256"))"
-fi
+done
+exit $status

@@ -3,12 +3,12 @@
 //!   cargo run --release -p ligerito-tests --example golden-chain
 //!
 //! Blocks hold valid, invalid, malformed, out-of-gas, duplicate and
-//! code-upgrade extrinsics, and are offered wrong-nonce, replayed and
-//! bad-signature ones, which they refuse. Rerun it (and commit the result)
+//! code-upgrade (to the reference verifier and back) extrinsics, and are
+//! offered wrong-nonce, replayed and bad-signature ones, which they refuse. Rerun it (and commit the result)
 //! when the guest, the gas schedule or the runtime changes on purpose.
 
 use codec::Encode;
-use ligerito_executor::{sizes, Backend, VERIFIER_BLOB};
+use ligerito_executor::{sizes, Backend, REFERENCE_BLOB, VERIFIER_BLOB};
 use ligerito_runtime::{dev_account, Call, SizeLimits, UncheckedExtrinsic};
 use ligerito_tests::golden::{fresh_chain, seal, GoldenBlock, FIXTURE};
 use ligerito_tests::proof_with_seed;
@@ -61,15 +61,23 @@ fn main() {
             valid,
         ],
     ));
-    let code = Call::SetVerifierCode {
-        code: BoundedVec::try_from(VERIFIER_BLOB.to_vec()).unwrap(),
+    let code = |blob: &[u8]| Call::SetVerifierCode {
+        code: BoundedVec::try_from(blob.to_vec()).unwrap(),
     };
+    // to upstream's verifier (the reference blob) and back
     blocks.push(seal(
         &mut chain,
         vec![
-            sign("alice", 1, code),
+            sign("alice", 1, code(REFERENCE_BLOB)),
             sign("alice", 2, limits(ligerito_executor::DEFAULT_GAS_LIMIT)),
             sign("bob", 2, verify(proof_with_seed(12, 37))),
+        ],
+    ));
+    blocks.push(seal(
+        &mut chain,
+        vec![
+            sign("alice", 3, code(VERIFIER_BLOB)),
+            sign("bob", 3, verify(proof_with_seed(12, 38))),
         ],
     ));
 

@@ -7,6 +7,11 @@ use std::sync::Arc;
 /// The committed verifier blob, built by `guest/build.sh`.
 pub const VERIFIER_BLOB: &[u8] = include_bytes!("../../ligerito-verifier.polkavm");
 
+/// The committed reference blob: the same guest verifying with upstream's
+/// `ligerito` verifier. Same verdicts, about ten times the gas; kept for
+/// differential tests, benchmarks and as a code upgrade to fall back to.
+pub const REFERENCE_BLOB: &[u8] = include_bytes!("../../ligerito-verifier-reference.polkavm");
+
 /// The most memory (read-only data, read-write data and stack) guest code
 /// may declare; the verifier uses about 33 MiB.
 pub const MAX_GUEST_MEMORY: u32 = 64 << 20;
@@ -44,6 +49,11 @@ impl Code {
     /// The committed verifier blob.
     pub fn verifier() -> Self {
         Self::new(VERIFIER_BLOB)
+    }
+
+    /// The committed reference blob (upstream's verifier).
+    pub fn reference() -> Self {
+        Self::new(REFERENCE_BLOB)
     }
 
     pub fn bytes(&self) -> &[u8] {

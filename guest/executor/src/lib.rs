@@ -11,7 +11,7 @@ mod host;
 mod outcome;
 mod pool;
 
-pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, VERIFIER_BLOB};
+pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, REFERENCE_BLOB, VERIFIER_BLOB};
 pub use ligerito_sizes as sizes;
 pub use outcome::{Outcome, Verdict};
 

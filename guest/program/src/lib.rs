@@ -15,7 +15,7 @@ mod message;
 
 use alloc::format;
 use alloc::vec::Vec;
-use ligerito::{transcript::FiatShamir, FinalizedLigeritoProof, VerifierConfig};
+use ligerito::{FinalizedLigeritoProof, VerifierConfig};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 
 // The stack, on top of the fixed heap (see heap.rs).
@@ -98,7 +98,22 @@ fn run() -> (u32, alloc::string::String) {
     if let Some(message) = shape_mismatch(&config, &proof) {
         return (INVALID, message);
     }
-    match ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0)) {
+    verdict(&config, &proof)
+}
+
+#[cfg(not(feature = "reference"))]
+fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::String) {
+    match ligerito_pvm_verifier::verify(config, proof) {
+        Ok(Ok(())) => (VALID, "valid".into()),
+        Ok(Err(rejection)) => (INVALID, format!("verify: {rejection}")),
+        Err(_) => (ERROR, "verify: the configuration is ill-formed".into()),
+    }
+}
+
+#[cfg(feature = "reference")]
+fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::String) {
+    use ligerito::transcript::FiatShamir;
+    match ligerito::verify_with_transcript(config, proof, FiatShamir::new_sha256(0)) {
         Ok(true) => (VALID, "valid".into()),
         Ok(false) => (
             INVALID,

@@ -1,0 +1,21 @@
+//! A Ligerito verifier built for PolkaVM.
+//!
+//! It accepts exactly the proofs that upstream's `ligerito::verify_with_transcript`
+//! accepts with the SHA-256 transcript seeded 0 (the upstream CLI's), taking the
+//! same transcript steps and checks, but computes them for a 64-bit machine
+//! without carry-less multiply: GF(2^128) products from integer multiplies
+//! ([`gf128`]), and the two big batches of tensor inner products (the folded
+//! basis against `yr`, and `Enc(yr)` at every final query) evaluated for all
+//! points at once ([`tensor`]). Where upstream says only `false`, it names
+//! the check that failed.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+mod basis;
+mod field;
+mod gf128;
+mod tensor;
+mod verify;
+
+pub use verify::{verify, IllFormedConfig, Proof, Rejection};

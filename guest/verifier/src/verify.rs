@@ -1,0 +1,240 @@
+//! Upstream's `verify_inner` without evaluation claims, step for step: the
+//! same transcript, the same checks, the same verdict.
+
+use crate::basis::Basis;
+use crate::field::{dots, value, RowField};
+use crate::gf128::mul;
+use crate::tensor::{eval_many, Linear};
+use alloc::vec::Vec;
+use core::fmt;
+use ligerito::security::LOG_INV_RATE;
+use ligerito::transcript::{FiatShamir, Transcript};
+use ligerito::utils::hash_row;
+use ligerito::{FinalizedLigeritoProof, VerifierConfig};
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
+use ligerito_merkle::{BatchedMerkleProof, Hash, MerkleRoot};
+
+/// A proof as the upstream CLI writes it.
+pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
+
+/// The configuration itself is unsound (upstream's `InvalidProof` error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IllFormedConfig;
+
+/// Which check a rejected proof failed. Upstream rejects exactly the same
+/// proofs, without saying why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// A part's length differs from what the configuration demands.
+    Shape,
+    /// The opened rows of a round do not open its commitment at the
+    /// transcript's queries (or are not as many, or as wide, as required).
+    Opening { round: usize },
+    /// A sumcheck round polynomial does not sum to the running claim.
+    Sumcheck { round: usize },
+    /// The sumcheck does not end in the claimed folded message `yr`.
+    FinalClaim,
+    /// A final opened row disagrees with the encoding of `yr` at its index.
+    RowCheck { row: usize },
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Shape => write!(f, "proof shape does not match the configuration"),
+            Self::Opening { round } => write!(f, "Merkle opening of round {round} fails"),
+            Self::Sumcheck { round } => {
+                write!(f, "sumcheck round {round} does not match the claim")
+            }
+            Self::FinalClaim => write!(f, "sumcheck does not end in the final message"),
+            Self::RowCheck { row } => write!(f, "final row {row} disagrees with the final message"),
+        }
+    }
+}
+
+/// Verifies `proof` as `ligerito::verify_with_transcript(config, proof,
+/// FiatShamir::new_sha256(0))` does.
+pub fn verify(
+    config: &VerifierConfig,
+    proof: &Proof,
+) -> Result<Result<(), Rejection>, IllFormedConfig> {
+    if !config.is_well_formed() {
+        return Err(IllFormedConfig);
+    }
+    Ok(verify_inner(config, proof, &mut FiatShamir::new_sha256(0)))
+}
+
+fn verify_inner(
+    config: &VerifierConfig,
+    proof: &Proof,
+    fs: &mut impl Transcript,
+) -> Result<(), Rejection> {
+    let steps = config.recursive_steps;
+    let last = steps - 1;
+    if proof.recursive_commitments.len() != steps
+        || proof.recursive_proofs.len() != steps - 1
+        || proof.sumcheck_transcript.transcript.len() != config.ks.iter().sum::<usize>()
+        || !proof.eval_rounds.is_empty()
+        || proof.final_ligero_proof.yr.len() != 1 << config.log_dims[last]
+    {
+        return Err(Rejection::Shape);
+    }
+
+    absorb_config(config, fs);
+    fs.absorb_root(&proof.initial_ligero_cm.root);
+    // no evaluation claims
+    fs.absorb_bytes(b"ligerito-v1-claims", &0u64.to_le_bytes());
+    let rho_0: Vec<u128> = (0..config.initial_k).map(|_| challenge(fs)).collect();
+    fs.absorb_root(&proof.recursive_commitments[0].root);
+
+    let initial = &proof.initial_ligero_proof;
+    let queries = open_round(
+        fs,
+        config,
+        &proof.initial_ligero_cm.root,
+        &initial.merkle_proof,
+        &initial.opened_rows,
+        config.initial_dim + LOG_INV_RATE,
+        1 << config.initial_k,
+    )
+    .ok_or(Rejection::Opening { round: 0 })?;
+    let alpha = challenge(fs);
+    let mut basis = Basis::default();
+    let mut sum = basis.add_queries(
+        config.initial_dim,
+        &initial.opened_rows,
+        &queries,
+        &rho_0,
+        alpha,
+    );
+    fs.absorb_elem(BinaryElem128::from_value(sum));
+
+    let mut rounds = proof.sumcheck_transcript.transcript.iter().enumerate();
+    for i in 0..steps {
+        let mut rs = Vec::with_capacity(config.ks[i]);
+        for _ in 0..config.ks[i] {
+            let (round, &(s0, s1, s2)) = rounds.next().ok_or(Rejection::Shape)?;
+            let (c0, c1, c2) = (value(s0), value(s1), value(s2));
+            if c0 ^ c1 != sum {
+                return Err(Rejection::Sumcheck { round });
+            }
+            fs.absorb_elem(s0);
+            fs.absorb_elem(s1);
+            fs.absorb_elem(s2);
+            let r = challenge(fs);
+            // g(X) = s0 + (s0 + s1 + s2)·X + s2·X²
+            sum = c0 ^ mul(c0 ^ c1 ^ c2, r) ^ mul(c2, mul(r, r));
+            basis.fold(r);
+            rs.push(r);
+        }
+
+        let root = &proof.recursive_commitments[i].root;
+        let log_rows = config.log_dims[i] + LOG_INV_RATE;
+        if i == last {
+            let fin = &proof.final_ligero_proof;
+            fs.absorb_elems(&fin.yr);
+            let queries = open_round(
+                fs,
+                config,
+                root,
+                &fin.merkle_proof,
+                &fin.opened_rows,
+                log_rows,
+                1 << config.ks[i],
+            )
+            .ok_or(Rejection::Opening { round: i + 1 })?;
+
+            let yr: Vec<u128> = fin.yr.iter().map(|&e| value(e)).collect();
+            if basis.inner(&yr) != sum {
+                return Err(Rejection::FinalClaim);
+            }
+            // ⟨row_q, eq(rs)⟩ = Enc(yr)[q] = ⟨yr, ⊗_j (1, s_j(ω_q))⟩
+            let lin = Linear {
+                images: BinaryElem128::subspace_images(config.log_dims[i], log_rows),
+                shift: 0,
+            };
+            let encoded = eval_many(&yr, &lin, 0, &queries);
+            let opened = dots(&fin.opened_rows, &rs);
+            if let Some(row) = opened
+                .iter()
+                .zip(encoded)
+                .position(|(&got, want)| got != want)
+            {
+                return Err(Rejection::RowCheck { row });
+            }
+            return Ok(());
+        }
+
+        fs.absorb_root(&proof.recursive_commitments[i + 1].root);
+        let ligero = &proof.recursive_proofs[i];
+        let queries = open_round(
+            fs,
+            config,
+            root,
+            &ligero.merkle_proof,
+            &ligero.opened_rows,
+            log_rows,
+            1 << config.ks[i],
+        )
+        .ok_or(Rejection::Opening { round: i + 1 })?;
+        let alpha = challenge(fs);
+        // β is drawn after s is absorbed: add the rows unscaled, then scale
+        let s = basis.add_queries(
+            config.log_dims[i],
+            &ligero.opened_rows,
+            &queries,
+            &rs,
+            alpha,
+        );
+        fs.absorb_elem(BinaryElem128::from_value(s));
+        let beta = challenge(fs);
+        sum ^= mul(beta, s);
+        basis.scale_last(beta);
+    }
+    unreachable!("the last round returns")
+}
+
+fn challenge(fs: &mut impl Transcript) -> u128 {
+    value(fs.get_challenge::<BinaryElem128>())
+}
+
+/// upstream's `VerifierConfig::absorb_into` (crate-private there).
+fn absorb_config(config: &VerifierConfig, fs: &mut impl Transcript) {
+    let mut header = Vec::with_capacity(4 * (4 + 2 * config.recursive_steps));
+    for v in [
+        config.initial_dim,
+        config.initial_k,
+        config.recursive_steps,
+        config.num_queries,
+    ]
+    .into_iter()
+    .chain(config.log_dims.iter().copied())
+    .chain(config.ks.iter().copied())
+    {
+        header.extend_from_slice(&(v as u32).to_le_bytes());
+    }
+    fs.absorb_bytes(b"ligerito-v1-config", &header);
+}
+
+/// A round's queries, if the opened rows have the required count and width
+/// and open `root` at them.
+fn open_round<F: BinaryFieldElement>(
+    fs: &mut impl Transcript,
+    config: &VerifierConfig,
+    root: &MerkleRoot,
+    merkle_proof: &BatchedMerkleProof,
+    opened_rows: &[Vec<F>],
+    log_rows: usize,
+    row_len: usize,
+) -> Option<Vec<usize>> {
+    let rows = 1usize << log_rows;
+    let queries = fs.get_distinct_queries(rows, config.num_queries);
+    if queries.len() != config.num_queries.min(rows)
+        || opened_rows.len() != queries.len()
+        || opened_rows.iter().any(|r| r.len() != row_len)
+    {
+        return None;
+    }
+    let hashed: Vec<Hash> = opened_rows.iter().map(|row| hash_row(row)).collect();
+    ligerito_merkle::verify(root, merkle_proof, log_rows, &hashed, &queries).then_some(queries)
+}

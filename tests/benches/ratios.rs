@@ -1,0 +1,141 @@
+//! Verify time per size in one run, as ratios: upstream's verifier natively
+//! (one thread; built with and without the CPU's carry-less multiply, which
+//! upstream only uses when compiled for it) beside our guest on both PolkaVM
+//! backends, and the reference guest (upstream's verifier in PolkaVM) for
+//! gas. Prints a Markdown table.
+//!
+//!   cargo bench -p ligerito-tests --bench ratios                   # 12, 16, 20, 22, 24
+//!   LIGERITO_BENCH_SIZES=20 cargo bench -p ligerito-tests --bench ratios
+//!   LIGERITO_BENCH_QUICK=1 cargo bench -p ligerito-tests --bench ratios   # fewer runs
+
+use ligerito_executor::{Backend, Code, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_tests::valid_proof;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn sizes() -> Vec<u32> {
+    match std::env::var("LIGERITO_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
+            })
+            .collect(),
+        Err(_) => vec![12, 16, 20, 22, 24],
+    }
+}
+
+/// Builds bench/native with `rustflags` into its own target directory.
+fn build_native(root: &Path, name: &str, rustflags: &str) -> PathBuf {
+    let target = root.join("target/native-bench").join(name);
+    let status = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "--locked",
+            "--manifest-path",
+        ])
+        .arg(root.join("bench/native/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTFLAGS", rustflags)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "building bench/native ({name}) failed");
+    target.join("release/ligerito-native-bench")
+}
+
+fn native(binary: &Path, log_size: u32, proof: &Path, runs: usize) -> Duration {
+    let out = Command::new(binary)
+        .arg(log_size.to_string())
+        .arg(proof)
+        .arg(runs.to_string())
+        .output()
+        .expect("run ligerito-native-bench");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nanos: u64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("nanoseconds");
+    Duration::from_nanos(nanos)
+}
+
+/// Median time of a warm verify (module compiled, instance reused) and its gas.
+fn guest(
+    executor: &Executor,
+    log_size: u32,
+    proof: &[u8],
+    backend: Backend,
+    runs: usize,
+) -> (Duration, u64) {
+    let run = || {
+        executor
+            .verify(log_size, proof, DEFAULT_GAS_LIMIT, backend)
+            .expect("executor")
+    };
+    let outcome = run();
+    assert!(outcome.is_valid(), "{}", outcome.message);
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    (times[times.len() / 2], outcome.gas_used)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.1}x", a.as_secs_f64() / b.as_secs_f64())
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter is not meaningful here.
+    let quick = std::env::var_os("LIGERITO_BENCH_QUICK").is_some();
+    let runs = if quick { 3 } else { 15 };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let clmul = std::is_x86_feature_detected!("pclmulqdq")
+        .then(|| build_native(&root, "clmul", "-C target-feature=+pclmulqdq,+sse4.1"));
+    let soft = build_native(&root, "soft", "");
+    let ours = Executor::new();
+    let reference = Executor::with_code(Code::reference());
+    let dir = std::env::temp_dir().join(format!("ligerito-ratios-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    println!("| size | gas | reference gas | native CLMUL | native soft | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for log_size in sizes() {
+        let proof = valid_proof(log_size);
+        let file = dir.join(format!("proof_{log_size}.bin"));
+        std::fs::write(&file, &proof).unwrap();
+        let native_clmul = clmul.as_ref().map(|b| native(b, log_size, &file, runs * 2));
+        let native_soft = native(&soft, log_size, &file, runs);
+        let (compiler, gas) = guest(&ours, log_size, &proof, Backend::Compiler, runs);
+        let (interpreter, _) = guest(&ours, log_size, &proof, Backend::Interpreter, runs.min(5));
+        let (_, reference_gas) = guest(&reference, log_size, &proof, Backend::Compiler, 1);
+        let or_none = |d: Option<String>| d.unwrap_or_else(|| "n/a".into());
+        println!(
+            "| 2^{log_size} | {gas} | {reference_gas} | {} | {} | {} | {} | {} | {} | {} |",
+            or_none(native_clmul.map(ms)),
+            ms(native_soft),
+            ms(compiler),
+            ms(interpreter),
+            or_none(native_clmul.map(|n| ratio(compiler, n))),
+            or_none(native_clmul.map(|n| ratio(interpreter, n))),
+            ratio(compiler, native_soft),
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
