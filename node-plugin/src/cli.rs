@@ -282,3 +282,6 @@ pub(crate) fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod deploy;

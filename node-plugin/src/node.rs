@@ -5,8 +5,9 @@ use crate::chain::{ChainError, Header};
 use crate::plugin::{LigeritoPlugin, PluginConfig};
 use crate::rpc::{NodeApiServer, NodeRpc};
 use jsonrpsee::server::{BatchRequestConfig, RegisterMethodError, Server, ServerConfig};
-use ligerito_rpc::{ConfigError, LigeritoApiServer, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{serve_metrics, ConfigError, LigeritoApiServer, LigeritoRpc, RpcConfig};
 use ligerito_runtime::MAX_EXTRINSIC_LEN;
+use prometheus_client::registry::Registry;
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -44,16 +45,24 @@ pub enum NodeError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// Where the node listens.
+pub struct Listeners {
+    /// JSON-RPC over HTTP and WebSocket.
+    pub rpc: TcpListener,
+    /// Prometheus metrics (`GET /metrics`); `None` serves none.
+    pub prometheus: Option<TcpListener>,
+}
+
 /// Most subscriptions one connection may hold.
 const MAX_SUBSCRIPTIONS: u32 = 16;
 /// New heads kept for slow subscribers before they miss some.
 const HEADS_BUFFER: usize = 64;
 
-/// Runs the node on `listener` until `shutdown` completes; then stops
+/// Runs the node on `listeners` until `shutdown` completes; then stops
 /// accepting RPC, seals what is pending and closes the database.
 pub async fn run(
     config: NodeConfig,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), NodeError> {
     let plugin_config = config.plugin.clone();
@@ -68,6 +77,26 @@ pub async fn run(
     );
 
     let verifier = LigeritoRpc::new(plugin.executor(), config.rpc.clone())?;
+    let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
+    let metrics = match listeners.prometheus {
+        Some(listener) => {
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let mut registry = Registry::default();
+            plugin.metrics().register(&mut registry);
+            verifier.register_metrics(&mut registry);
+            tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+            let mut stopped = metrics_stopped;
+            Some(tokio::spawn(serve_metrics(
+                listener,
+                Arc::new(registry),
+                async move {
+                    let _ = stopped.changed().await;
+                },
+            )))
+        }
+        None => None,
+    };
     let (heads, _) = broadcast::channel(HEADS_BUFFER);
     let wake = Arc::new(Notify::new());
     let on_submit = (config.sealing == Sealing::Instant).then(|| wake.clone());
@@ -91,7 +120,7 @@ pub async fn run(
                 .set_batch_request_config(BatchRequestConfig::Limit(config.rpc.max_batch as u32))
                 .build(),
         )
-        .build_from_tcp(listener)?;
+        .build_from_tcp(listeners.rpc)?;
     let addr = server.local_addr()?;
     let handle = server.start(methods);
     tracing::info!(
@@ -116,6 +145,11 @@ pub async fn run(
     prepare.abort();
     stop.notify_one();
     sealer.await?;
+    // Scrapes go on while in-flight calls finish and the last block seals.
+    drop(stop_metrics);
+    if let Some(metrics) = metrics {
+        metrics.await?;
+    }
     let best = plugin.with_chain(|chain| chain.best().number);
     let dropped = plugin.pending().len();
     if dropped > 0 {

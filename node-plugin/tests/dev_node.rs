@@ -7,7 +7,7 @@ use jsonrpsee::core::client::{ClientT, Subscription, SubscriptionClientT};
 use jsonrpsee::core::ClientError;
 use jsonrpsee::rpc_params;
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
-use ligerito_node::node::{NodeConfig, Sealing};
+use ligerito_node::node::{Listeners, NodeConfig, Sealing};
 use ligerito_node::plugin::PluginConfig;
 use ligerito_node::rpc::{HeaderJson, ReceiptJson, INVALID_TRANSACTION};
 use ligerito_rpc::RpcConfig;
@@ -41,7 +41,11 @@ impl RunningNode {
             rpc: RpcConfig::default(),
         };
         let (stop, stopped) = oneshot::channel();
-        let node = tokio::spawn(ligerito_node::node::run(config, listener, async {
+        let listeners = Listeners {
+            rpc: listener,
+            prometheus: None,
+        };
+        let node = tokio::spawn(ligerito_node::node::run(config, listeners, async {
             let _ = stopped.await;
         }));
         let client = WsClientBuilder::default()
