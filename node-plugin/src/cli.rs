@@ -237,7 +237,7 @@ fn replay(base_path: &std::path::Path, backend: Option<Backend>) -> anyhow::Resu
     }
     let backend = backend.unwrap_or_else(Backend::preferred);
     let store = crate::store::Store::open(&path)?;
-    let chain = crate::chain::Chain::open(
+    let chain = crate::chain::Chain::replay(
         store,
         GenesisConfig::dev(),
         Arc::new(Executor::new()),

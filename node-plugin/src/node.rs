@@ -68,8 +68,9 @@ pub async fn run(
     let plugin_config = config.plugin.clone();
     let plugin =
         Arc::new(tokio::task::spawn_blocking(move || LigeritoPlugin::open(plugin_config)).await??);
-    let best = plugin.with_chain(|chain| chain.best().clone());
+    let (best, opened) = plugin.with_chain(|chain| (chain.best().clone(), chain.opened()));
     tracing::info!(
+        ?opened,
         "chain at block #{} ({:?}) under {}",
         best.number,
         best.hash(),
