@@ -97,9 +97,10 @@ enum Command {
     ///
     /// Seals a block as soon as extrinsics arrive (or every --block-time
     /// MS), never an empty one. Serves Substrate's author_, chain_, state_
-    /// and system_ methods and the verifier's ligerito_ methods on one port
-    /// (docs/NODE.md). SIGINT or SIGTERM seals what is pending and stops;
-    /// the next start continues at the same block.
+    /// and system_ methods and the verifier's ligerito_ methods on one port,
+    /// and Prometheus metrics on another (docs/NODE.md). SIGINT or SIGTERM
+    /// seals what is pending and stops; the next start continues at the
+    /// same block from the stored state.
     Run(run::RunArgs),
     /// Sign and submit extrinsics to a running node.
     Tx {
