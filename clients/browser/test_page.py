@@ -1,4 +1,4 @@
-"""The web page served at / by `ligerito-node serve`, in headless Chromium
+"""The web page served at / by `ligerito-node serve` and `run --dev`, in headless Chromium
 driven over the W3C WebDriver protocol (chromedriver) with the standard
 library only. Needs Debian's `chromium` and `chromium-driver` (scripts/test
 installs them) and the binary of ligerito_testing ($LIGERITO_NODE).
@@ -20,7 +20,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 
-from ligerito_testing import Server, prove, tamper  # noqa: E402
+from ligerito_testing import Server, node_binary, prove, tamper  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -175,6 +175,57 @@ class PageTest(unittest.TestCase):
         verdict, result = self.verify(self.unnamed_tampered)
         self.assertEqual(verdict, "invalid", result)
         self.assertIn("valid at no size tried: 2^12, 2^16, 2^20", result)
+
+    def test_the_standalone_server_shows_no_chain(self):
+        b = self.browser
+        b.open(self.server.url + "/")
+        b.wait("the sizes from /config", lambda: b.count("#size option") > 1)
+        self.assertEqual(b.count("#chain:not([hidden])"), 0)
+
+
+class NodePageTest(unittest.TestCase):
+    """The same page on the development node, with its latest blocks."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="ligerito-browser-node-")
+        cls.proof, _ = prove(cls.dir, 12, seed=5)
+        cls.node = Server("--tmp", command=("run", "--dev"))
+        try:
+            cls.browser = WebDriver(os.path.join(cls.dir, "profile"))
+        except Exception:
+            cls.node.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.browser.quit()
+        finally:
+            cls.node.stop()
+            shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def test_new_blocks_and_their_events_appear_live(self):
+        b = self.browser
+        b.open(self.node.url + "/")
+        b.wait("the best block", lambda: b.count("#blocks #block-0") > 0)
+        submitted = subprocess.run(
+            [node_binary(), "tx", "verify", "--size", "12", "--signer", "bob",
+             "--rpc", self.node.url, self.proof],
+            capture_output=True, text=True, timeout=120,
+        )
+        self.assertEqual(submitted.returncode, 0, submitted.stdout + submitted.stderr)
+        b.wait("block #1", lambda: b.count("#blocks #block-1") > 0)
+        block = b.text("#block-1")
+        self.assertIn("1 extrinsic", block)
+        self.assertIn("extrinsic 0: success", block)
+        self.assertIn("ProofVerified", block)
+        self.assertIn("Block #1", b.text("#chain-status"))
+        # The verifier on the same page still works on the node.
+        b.type("#proof", self.proof)
+        b.click("#verify")
+        b.wait("a verdict", lambda: b.count("#result #verdict") > 0)
+        self.assertEqual(b.text("#verdict"), "valid")
 
 
 if __name__ == "__main__":

@@ -48,11 +48,12 @@ def tamper(proof):
 
 
 class Server:
-    """`ligerito-node serve` on 127.0.0.1, a free port, until stop()."""
+    """`ligerito-node serve` (or `command`, e.g. ("run", "--dev", "--tmp")) on
+    127.0.0.1, a free port, until stop()."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, command=("serve", "--no-prometheus")):
         self.process = subprocess.Popen(
-            [node_binary(), "serve", "--rpc-addr", "127.0.0.1:0", "--no-prometheus", *args],
+            [node_binary(), *command, "--rpc-addr", "127.0.0.1:0", *args],
             stderr=subprocess.PIPE,
             text=True,
         )

@@ -169,4 +169,99 @@ drop.addEventListener("drop", (event) => {
   }
 });
 
+// On the development node: the latest blocks and their events, live over
+// WebSocket. The standalone server has no chain, so this stays hidden there.
+const chain = document.getElementById("chain");
+const chainStatus = document.getElementById("chain-status");
+const blocks = document.getElementById("blocks");
+const SHOWN_BLOCKS = 10;
+
+async function isNode() {
+  try {
+    const response = await fetch("/", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "system_name", params: [] }),
+    });
+    return response.ok && (await response.json()).result === "ligerito-node";
+  } catch {
+    return false;
+  }
+}
+
+async function watchChain() {
+  if (!(await isNode())) return;
+  chain.hidden = false;
+  const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/");
+  const calls = new Map();
+  let nextId = 0;
+  let shown = Promise.resolve();
+  function call(method, params) {
+    return new Promise((resolve, reject) => {
+      nextId += 1;
+      calls.set(nextId, { resolve, reject });
+      socket.send(JSON.stringify({ jsonrpc: "2.0", id: nextId, method, params }));
+    });
+  }
+  socket.addEventListener("open", () => {
+    call("chain_subscribeNewHeads", []).catch((e) => {
+      chainStatus.textContent = "Cannot follow new blocks: " + e.message;
+    });
+  });
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(event.data);
+    if (message.method === "chain_newHead") {
+      // One block at a time, so that they are listed in order.
+      shown = shown.then(() => showBlock(message.params.result, call));
+    } else if (calls.has(message.id)) {
+      const { resolve, reject } = calls.get(message.id);
+      calls.delete(message.id);
+      if (message.error) reject(new Error(message.error.message));
+      else resolve(message.result);
+    }
+  });
+  socket.addEventListener("close", () => {
+    chainStatus.textContent = "Disconnected from the node; reload the page to reconnect.";
+  });
+}
+
+async function showBlock(header, call) {
+  const number = parseInt(header.number, 16);
+  let receipt;
+  try {
+    receipt = await call("ligerito_blockReceipt", [number]);
+  } catch (e) {
+    chainStatus.textContent = "Cannot read block #" + number + ": " + e.message;
+    return;
+  }
+  if (!receipt) return;
+  const item = document.createElement("li");
+  item.id = "block-" + number;
+  const title = document.createElement("strong");
+  title.textContent = "#" + number;
+  const hash = document.createElement("code");
+  hash.textContent = receipt.hash.slice(0, 18) + "…";
+  hash.title = receipt.hash;
+  const count = receipt.extrinsics.length;
+  item.append(title, " ", hash, " · " + count + (count === 1 ? " extrinsic" : " extrinsics"));
+  const details = document.createElement("ul");
+  for (const xt of receipt.extrinsics) {
+    const line = document.createElement("li");
+    line.textContent = "extrinsic " + xt.index + ": " + (xt.success ? "success" : "failed: " + xt.error) +
+      (xt.gasUsed === null || xt.gasUsed === undefined ? "" : ", gas " + Number(xt.gasUsed).toLocaleString("en"));
+    if (!xt.success) line.className = "failed";
+    details.append(line);
+  }
+  for (const event of receipt.events) {
+    const line = document.createElement("li");
+    line.textContent = event.readable;
+    details.append(line);
+  }
+  if (details.children.length > 0) item.append(details);
+  blocks.prepend(item);
+  while (blocks.children.length > SHOWN_BLOCKS) blocks.lastElementChild.remove();
+  chainStatus.textContent = "Block #" + number + ": " + count + (count === 1 ? " extrinsic." : " extrinsics.");
+}
+
 loadSizes();
+watchChain();
