@@ -7,6 +7,7 @@ use common::*;
 use ligerito_rpc::{error, RpcConfig, OPENAPI};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const JSON: (&str, &str) = ("Content-Type", "application/json");
 
@@ -142,6 +143,26 @@ async fn an_oversize_body_gets_413() {
     assert_eq!(status, 413);
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["error"]["code"], error::TOO_LARGE, "{json}");
+    // Undeclared (chunked): refused once it passes the limit.
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = "POST /verify HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+                Transfer-Encoding: chunked\r\n\r\n";
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let chunk = format!("{:x}\r\n{}\r\n", 1 << 16, " ".repeat(1 << 16));
+    for _ in 0..=limit >> 16 {
+        // The server may answer and close before the end.
+        if stream.write_all(chunk.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n").await;
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(
+        response.contains(&error::TOO_LARGE.to_string()),
+        "{response}"
+    );
     // The largest proof of any size, in hex, fits: it is refused for its
     // size, not for its length.
     let largest = request(
