@@ -1,11 +1,14 @@
 //! The development node: opens the chain, seals blocks and serves the
-//! node's RPC merged with the verifier's `ligerito_*` methods, until shutdown.
+//! node's RPC merged with the verifier's `ligerito_*` methods, and the
+//! verifier's plain HTTP routes (`POST /verify`, the page...), until shutdown.
 
 use crate::chain::{ChainError, Header};
 use crate::plugin::{LigeritoPlugin, PluginConfig};
 use crate::rpc::{NodeApiServer, NodeRpc};
 use jsonrpsee::server::{BatchRequestConfig, RegisterMethodError, Server, ServerConfig};
-use ligerito_rpc::{serve_metrics, ConfigError, LigeritoApiServer, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{
+    serve_metrics, ConfigError, LigeritoApiServer, LigeritoRpc, RestLayer, RpcConfig,
+};
 use ligerito_runtime::MAX_EXTRINSIC_LEN;
 use prometheus_client::registry::Registry;
 use std::future::Future;
@@ -103,6 +106,7 @@ pub async fn run(
     let on_submit = (config.sealing == Sealing::Instant).then(|| wake.clone());
     let mut methods = NodeRpc::new(&plugin, heads.clone(), on_submit).into_rpc();
     methods.merge(verifier.clone().into_rpc())?;
+    let rest = RestLayer::new(verifier.clone());
     let prepare = tokio::spawn(async move {
         if let Err(e) = verifier.prepare().await {
             tracing::error!("the verifier guest cannot run: {e}");
@@ -121,6 +125,7 @@ pub async fn run(
                 .set_batch_request_config(BatchRequestConfig::Limit(config.rpc.max_batch as u32))
                 .build(),
         )
+        .set_http_middleware(tower::ServiceBuilder::new().layer(rest))
         .build_from_tcp(listeners.rpc)?;
     let addr = server.local_addr()?;
     let handle = server.start(methods);

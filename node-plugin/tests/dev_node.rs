@@ -309,3 +309,53 @@ async fn tx_verify_command_waits_for_the_block_and_reports_the_outcome() {
     node.stop().await;
     std::fs::remove_dir_all(base).unwrap();
 }
+
+/// One HTTP/1.1 exchange over loopback; the status and the body.
+async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        response.split_once("\r\n\r\n").unwrap().1.to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_verifier_rest_routes_and_page_are_served_beside_json_rpc() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-rest-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let body = serde_json::json!({
+        "proof_size": 12,
+        "proof_bytes": hex::encode(proof_with_seed(12, 5)),
+    })
+    .to_string();
+    let (status, answer) = http(
+        node.addr,
+        &format!(
+            "POST /verify HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["valid"], true, "{answer}");
+    assert!(answer["execution_time_ms"].is_u64());
+    let (status, page) = http(
+        node.addr,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: text/html\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<form"), "{page}");
+    // JSON-RPC on the same port is untouched.
+    let genesis: String = node.call("ligerito_genesisHash", rpc_params![]).await;
+    assert!(genesis.starts_with("0x"));
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
