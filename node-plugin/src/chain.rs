@@ -56,23 +56,94 @@ pub enum ChainError {
     Mismatch { number: u64, what: &'static str },
 }
 
+/// How [`Chain::open`] reached the best block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// The stored state matched the best header's state root: no block ran.
+    Restored,
+    /// Every stored block was re-executed from genesis: a new chain, one
+    /// stored before the state was, or a stored state that did not match.
+    Reexecuted,
+}
+
 /// The runtime plus the stored chain it has executed.
 pub struct Chain {
     runtime: Runtime,
     store: Store,
     genesis: Header,
     best: Header,
+    opened: Opened,
 }
 
 impl Chain {
-    /// Opens the chain in `store`, re-executing every stored block from
-    /// genesis and checking it against what was stored.
+    /// Opens the chain in `store` at its best block: from the stored state
+    /// when it matches the best header's state root, else by re-executing
+    /// every stored block (checking each against what was stored) and then
+    /// storing the state reached.
     pub fn open(
         store: Store,
         genesis: GenesisConfig,
         executor: Arc<Executor>,
         backend: Backend,
     ) -> Result<Self, ChainError> {
+        let mut chain = Self::at_genesis(store, genesis.clone(), executor.clone(), backend);
+        let best = chain.store.best_number()?.unwrap_or(0);
+        // Re-execution would find this at block 1; restoring would not.
+        if best > 0 && chain.header_at(1)?.parent_hash != chain.genesis.hash() {
+            return Err(ChainError::Mismatch {
+                number: 1,
+                what: "parent hash (the chain has another genesis)",
+            });
+        }
+        match chain.store.state()? {
+            Some((at, pairs)) if at == best => {
+                let header = chain.header_at(best)?;
+                let restored = Runtime::restore(genesis, executor, backend, pairs)
+                    .map(|mut runtime| (runtime.state_root(), runtime));
+                match restored {
+                    Some((root, runtime)) if root == header.state_root => {
+                        chain.runtime = runtime;
+                        chain.best = header;
+                        chain.opened = Opened::Restored;
+                        return Ok(chain);
+                    }
+                    _ => tracing::warn!(
+                        "the stored state does not match block #{best}'s state root: re-executing the chain"
+                    ),
+                }
+            }
+            Some((at, _)) => tracing::warn!(
+                "the stored state is at block #{at}, the chain at #{best}: re-executing the chain"
+            ),
+            None => {}
+        }
+        chain.reexecute()?;
+        chain
+            .store
+            .write_state(best, &chain.runtime.storage_pairs())?;
+        Ok(chain)
+    }
+
+    /// Re-executes every stored block from genesis and checks its header
+    /// and receipt against what was stored, leaving the stored state as it
+    /// is: what `ligerito-node replay` runs.
+    pub fn replay(
+        store: Store,
+        genesis: GenesisConfig,
+        executor: Arc<Executor>,
+        backend: Backend,
+    ) -> Result<Self, ChainError> {
+        let mut chain = Self::at_genesis(store, genesis, executor, backend);
+        chain.reexecute()?;
+        Ok(chain)
+    }
+
+    fn at_genesis(
+        store: Store,
+        genesis: GenesisConfig,
+        executor: Arc<Executor>,
+        backend: Backend,
+    ) -> Self {
         let mut runtime = Runtime::genesis(genesis, executor, backend);
         let genesis_header = Header {
             parent_hash: H256::zero(),
@@ -80,18 +151,34 @@ impl Chain {
             state_root: runtime.state_root(),
             extrinsics_root: ligerito_runtime::extrinsics_root(&[]),
         };
-        let mut chain = Self {
+        Self {
             runtime,
             store,
             genesis: genesis_header.clone(),
             best: genesis_header,
-        };
-        for number in 1..=chain.store.best_number()?.unwrap_or(0) {
-            let (block, receipt) = chain
+            opened: Opened::Reexecuted,
+        }
+    }
+
+    fn header_at(&self, number: u64) -> Result<Header, ChainError> {
+        if number == 0 {
+            return Ok(self.genesis.clone());
+        }
+        let (block, _) = self
+            .store
+            .block(number)?
+            .ok_or(StoreError::Missing(number))?;
+        Ok(block.header)
+    }
+
+    /// Runs every stored block on the genesis runtime, checking each.
+    fn reexecute(&mut self) -> Result<(), ChainError> {
+        for number in 1..=self.store.best_number()?.unwrap_or(0) {
+            let (block, receipt) = self
                 .store
                 .block(number)?
                 .ok_or(StoreError::Missing(number))?;
-            let (header, executed) = chain.execute(number, &block.extrinsics)?;
+            let (header, executed) = self.execute(number, &block.extrinsics)?;
             if header != block.header {
                 return Err(ChainError::Mismatch {
                     number,
@@ -104,9 +191,13 @@ impl Chain {
                     what: "receipt (events or gas)",
                 });
             }
-            chain.best = header;
+            self.best = header;
         }
-        Ok(chain)
+        Ok(())
+    }
+
+    pub fn opened(&self) -> Opened {
+        self.opened
     }
 
     pub fn best(&self) -> &Header {
@@ -157,7 +248,7 @@ impl Chain {
             events: finished.events,
             outcomes,
         };
-        self.store.commit(&block, &receipt)?;
+        self.store.commit(&block, &receipt, &finished.changes)?;
         self.best = block.header.clone();
         Ok(SealedBlock {
             block,

@@ -97,9 +97,10 @@ enum Command {
     ///
     /// Seals a block as soon as extrinsics arrive (or every --block-time
     /// MS), never an empty one. Serves Substrate's author_, chain_, state_
-    /// and system_ methods and the verifier's ligerito_ methods on one port
-    /// (docs/NODE.md). SIGINT or SIGTERM seals what is pending and stops;
-    /// the next start continues at the same block.
+    /// and system_ methods and the verifier's ligerito_ methods on one port,
+    /// and Prometheus metrics on another (docs/NODE.md). SIGINT or SIGTERM
+    /// seals what is pending and stops; the next start continues at the
+    /// same block from the stored state.
     Run(run::RunArgs),
     /// Sign and submit extrinsics to a running node.
     Tx {
@@ -237,7 +238,7 @@ fn replay(base_path: &std::path::Path, backend: Option<Backend>) -> anyhow::Resu
     }
     let backend = backend.unwrap_or_else(Backend::preferred);
     let store = crate::store::Store::open(&path)?;
-    let chain = crate::chain::Chain::open(
+    let chain = crate::chain::Chain::replay(
         store,
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
@@ -282,3 +283,6 @@ pub(crate) fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>
     }
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod deploy;

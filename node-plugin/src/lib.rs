@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod metrics;
 pub mod node;
 pub mod plugin;
 pub mod pool;

@@ -1,12 +1,16 @@
 //! The development node: opens the chain, seals blocks and serves the
-//! node's RPC merged with the verifier's `ligerito_*` methods, until shutdown.
+//! node's RPC merged with the verifier's `ligerito_*` methods, and the
+//! verifier's plain HTTP routes (`POST /verify`, the page...), until shutdown.
 
 use crate::chain::{ChainError, Header};
 use crate::plugin::{LigeritoPlugin, PluginConfig};
 use crate::rpc::{NodeApiServer, NodeRpc};
 use jsonrpsee::server::{BatchRequestConfig, RegisterMethodError, Server, ServerConfig};
-use ligerito_rpc::{ConfigError, LigeritoApiServer, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{
+    serve_metrics, ConfigError, LigeritoApiServer, LigeritoRpc, RestLayer, RpcConfig,
+};
 use ligerito_runtime::MAX_EXTRINSIC_LEN;
+use prometheus_client::registry::Registry;
 use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -44,23 +48,32 @@ pub enum NodeError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// Where the node listens.
+pub struct Listeners {
+    /// JSON-RPC over HTTP and WebSocket.
+    pub rpc: TcpListener,
+    /// Prometheus metrics (`GET /metrics`); `None` serves none.
+    pub prometheus: Option<TcpListener>,
+}
+
 /// Most subscriptions one connection may hold.
 const MAX_SUBSCRIPTIONS: u32 = 16;
 /// New heads kept for slow subscribers before they miss some.
 const HEADS_BUFFER: usize = 64;
 
-/// Runs the node on `listener` until `shutdown` completes; then stops
+/// Runs the node on `listeners` until `shutdown` completes; then stops
 /// accepting RPC, seals what is pending and closes the database.
 pub async fn run(
     config: NodeConfig,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), NodeError> {
     let plugin_config = config.plugin.clone();
     let plugin =
         Arc::new(tokio::task::spawn_blocking(move || LigeritoPlugin::open(plugin_config)).await??);
-    let best = plugin.with_chain(|chain| chain.best().clone());
+    let (best, opened) = plugin.with_chain(|chain| (chain.best().clone(), chain.opened()));
     tracing::info!(
+        ?opened,
         "chain at block #{} ({:?}) under {}",
         best.number,
         best.hash(),
@@ -68,11 +81,32 @@ pub async fn run(
     );
 
     let verifier = LigeritoRpc::new(plugin.executor(), config.rpc.clone())?;
+    let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
+    let metrics = match listeners.prometheus {
+        Some(listener) => {
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            let mut registry = Registry::default();
+            plugin.metrics().register(&mut registry);
+            verifier.register_metrics(&mut registry);
+            tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+            let mut stopped = metrics_stopped;
+            Some(tokio::spawn(serve_metrics(
+                listener,
+                Arc::new(registry),
+                async move {
+                    let _ = stopped.changed().await;
+                },
+            )))
+        }
+        None => None,
+    };
     let (heads, _) = broadcast::channel(HEADS_BUFFER);
     let wake = Arc::new(Notify::new());
     let on_submit = (config.sealing == Sealing::Instant).then(|| wake.clone());
     let mut methods = NodeRpc::new(&plugin, heads.clone(), on_submit).into_rpc();
     methods.merge(verifier.clone().into_rpc())?;
+    let rest = RestLayer::new(verifier.clone());
     let prepare = tokio::spawn(async move {
         if let Err(e) = verifier.prepare().await {
             tracing::error!("the verifier guest cannot run: {e}");
@@ -91,7 +125,8 @@ pub async fn run(
                 .set_batch_request_config(BatchRequestConfig::Limit(config.rpc.max_batch as u32))
                 .build(),
         )
-        .build_from_tcp(listener)?;
+        .set_http_middleware(tower::ServiceBuilder::new().layer(rest))
+        .build_from_tcp(listeners.rpc)?;
     let addr = server.local_addr()?;
     let handle = server.start(methods);
     tracing::info!(
@@ -116,6 +151,11 @@ pub async fn run(
     prepare.abort();
     stop.notify_one();
     sealer.await?;
+    // Scrapes go on while in-flight calls finish and the last block seals.
+    drop(stop_metrics);
+    if let Some(metrics) = metrics {
+        metrics.await?;
+    }
     let best = plugin.with_chain(|chain| chain.best().number);
     let dropped = plugin.pending().len();
     if dropped > 0 {

@@ -2,6 +2,7 @@
 //! the chain, and the transaction pool.
 
 use crate::chain::{Chain, ChainError, SealedBlock};
+use crate::metrics::NodeMetrics;
 use crate::pool::{Pool, PoolError};
 use crate::store::Store;
 use ligerito_executor::{Backend, Executor};
@@ -9,6 +10,7 @@ use ligerito_runtime::GenesisConfig;
 use sp_core::H256;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 /// How to build a [`LigeritoPlugin`].
 #[derive(Clone, Debug)]
@@ -40,6 +42,7 @@ pub struct LigeritoPlugin {
     executor: Arc<Executor>,
     chain: Mutex<Chain>,
     pool: Mutex<Pool>,
+    metrics: NodeMetrics,
 }
 
 impl LigeritoPlugin {
@@ -48,14 +51,25 @@ impl LigeritoPlugin {
     pub fn open(config: PluginConfig) -> Result<Self, ChainError> {
         std::fs::create_dir_all(&config.base_path)
             .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
+        let start = Instant::now();
         let executor = Arc::new(Executor::new());
         let store = Store::open(&config.base_path.join(crate::CHAIN_DB))?;
         let chain = Chain::open(store, config.genesis, executor.clone(), config.backend)?;
+        let metrics = NodeMetrics::default();
+        metrics.set_height(chain.best().number);
+        metrics.open_duration.set(start.elapsed().as_secs_f64());
         Ok(Self {
             executor,
             chain: Mutex::new(chain),
             pool: Mutex::new(Pool::new(config.pool_max_count, config.pool_max_bytes)),
+            metrics,
         })
+    }
+
+    /// The chain's metrics, to register beside the node's own
+    /// ([`NodeMetrics::register`]).
+    pub fn metrics(&self) -> &NodeMetrics {
+        &self.metrics
     }
 
     /// The executor block production uses, for RPC verification to share.
@@ -66,10 +80,15 @@ impl LigeritoPlugin {
     /// Checks an extrinsic against the best state and queues it.
     pub fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, PoolError> {
         let chain = self.chain.lock().expect("chain lock");
-        self.pool
-            .lock()
-            .expect("pool lock")
-            .submit(chain.runtime(), extrinsic)
+        let mut pool = self.pool.lock().expect("pool lock");
+        let submitted = pool.submit(chain.runtime(), extrinsic);
+        match &submitted {
+            Ok(_) => {
+                self.metrics.pool_pending.set(pool.len() as i64);
+            }
+            Err(error) => self.metrics.refused_at_submission(error),
+        }
+        submitted
     }
 
     /// Seals the pending extrinsics that can apply now into a block, if
@@ -81,8 +100,11 @@ impl LigeritoPlugin {
         if ready.is_empty() {
             return Ok(None);
         }
+        let start = Instant::now();
         let sealed = chain.seal(ready)?;
         pool.prune(chain.runtime());
+        self.metrics.sealed(&sealed, start.elapsed());
+        self.metrics.pool_pending.set(pool.len() as i64);
         Ok(Some(sealed))
     }
 

@@ -1,6 +1,6 @@
 //! `ligerito-node run --dev`: the development node.
 
-use crate::node::{NodeConfig, Sealing};
+use crate::node::{Listeners, NodeConfig, Sealing};
 use crate::plugin::PluginConfig;
 use anyhow::{bail, Context};
 use clap::Args;
@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub const DEFAULT_RPC_ADDR: &str = "127.0.0.1:9944";
+pub const DEFAULT_PROMETHEUS_ADDR: &str = "127.0.0.1:9615";
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -31,6 +32,12 @@ pub struct RunArgs {
     /// Address for JSON-RPC over HTTP and WebSocket.
     #[arg(long, default_value = DEFAULT_RPC_ADDR)]
     rpc_addr: SocketAddr,
+    /// Address for Prometheus metrics (GET /metrics).
+    #[arg(long, default_value = DEFAULT_PROMETHEUS_ADDR)]
+    prometheus_addr: SocketAddr,
+    /// Do not serve Prometheus metrics.
+    #[arg(long, conflicts_with = "prometheus_addr")]
+    no_prometheus: bool,
     /// PolkaVM backend; defaults to the compiler where it is supported.
     #[arg(short, long)]
     backend: Option<Backend>,
@@ -45,6 +52,8 @@ impl RunArgs {
             tmp: false,
             block_time: None,
             rpc_addr: DEFAULT_RPC_ADDR.parse().expect("a socket address"),
+            prometheus_addr: DEFAULT_PROMETHEUS_ADDR.parse().expect("a socket address"),
+            no_prometheus: false,
             backend: None,
         }
     }
@@ -95,15 +104,24 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         },
         rpc,
     };
-    let listener = std::net::TcpListener::bind(args.rpc_addr)
-        .with_context(|| format!("binding {}", args.rpc_addr))?;
-    listener.set_nonblocking(true)?;
+    let bind = |addr: SocketAddr| {
+        let listener =
+            std::net::TcpListener::bind(addr).with_context(|| format!("binding {addr}"))?;
+        listener.set_nonblocking(true)?;
+        anyhow::Ok(listener)
+    };
+    let listeners = Listeners {
+        rpc: bind(args.rpc_addr)?,
+        prometheus: (!args.no_prometheus)
+            .then(|| bind(args.prometheus_addr))
+            .transpose()?,
+    };
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
         .block_on(crate::node::run(
             config,
-            listener,
+            listeners,
             crate::serve::shutdown_signal(),
         ))?;
     Ok(())

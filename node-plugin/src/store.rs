@@ -1,13 +1,22 @@
-//! Blocks and receipts on disk (redb), one atomic write per block.
+//! Blocks, receipts and the runtime state on disk (redb), one atomic write
+//! per block.
 
 use crate::chain::{Block, Receipt};
 use codec::{Decode, Encode};
+use ligerito_runtime::state::Changes;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::path::Path;
 
 const BLOCKS: TableDefinition<u64, &[u8]> = TableDefinition::new("blocks");
 const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
 const HASHES: TableDefinition<&[u8; 32], u64> = TableDefinition::new("hashes");
+/// The runtime's storage, every key and value, as of block `STATE_AT`.
+const STATE: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+const STATE_AT: &str = "state_at";
+
+/// A stored runtime state: the block it is at, and its keys and values.
+pub type StoredState = (u64, Vec<(Vec<u8>, Vec<u8>)>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,15 +44,36 @@ impl Store {
         tx.open_table(BLOCKS).map_err(db_error)?;
         tx.open_table(RECEIPTS).map_err(db_error)?;
         tx.open_table(HASHES).map_err(db_error)?;
+        tx.open_table(STATE).map_err(db_error)?;
+        tx.open_table(META).map_err(db_error)?;
         tx.commit().map_err(db_error)?;
         Ok(Self { db })
     }
 
-    /// Writes a block, its receipt and its hash index in one transaction.
-    pub fn commit(&self, block: &Block, receipt: &Receipt) -> Result<(), StoreError> {
+    /// Writes a block, its receipt, its hash index and the block's state
+    /// changes in one transaction: the stored state is always the best
+    /// block's.
+    pub fn commit(
+        &self,
+        block: &Block,
+        receipt: &Receipt,
+        changes: &Changes,
+    ) -> Result<(), StoreError> {
         let number = block.header.number;
         let tx = self.db.begin_write().map_err(db_error)?;
         {
+            let mut state = tx.open_table(STATE).map_err(db_error)?;
+            for (key, value) in changes {
+                match value {
+                    Some(value) => state.insert(key.as_slice(), value.as_slice()),
+                    None => state.remove(key.as_slice()),
+                }
+                .map_err(db_error)?;
+            }
+            tx.open_table(META)
+                .map_err(db_error)?
+                .insert(STATE_AT, number)
+                .map_err(db_error)?;
             tx.open_table(BLOCKS)
                 .map_err(db_error)?
                 .insert(number, block.encode().as_slice())
@@ -58,6 +88,51 @@ impl Store {
                 .map_err(db_error)?;
         }
         tx.commit().map_err(db_error)
+    }
+
+    /// Replaces the stored state with `pairs`, the state at block `at`.
+    pub fn write_state(&self, at: u64, pairs: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StoreError> {
+        let tx = self.db.begin_write().map_err(db_error)?;
+        {
+            let mut state = tx.open_table(STATE).map_err(db_error)?;
+            state.retain(|_, _| false).map_err(db_error)?;
+            for (key, value) in pairs {
+                state
+                    .insert(key.as_slice(), value.as_slice())
+                    .map_err(db_error)?;
+            }
+            tx.open_table(META)
+                .map_err(db_error)?
+                .insert(STATE_AT, at)
+                .map_err(db_error)?;
+        }
+        tx.commit().map_err(db_error)
+    }
+
+    /// The stored state, if any (a chain written before the state was
+    /// stored has none).
+    pub fn state(&self) -> Result<Option<StoredState>, StoreError> {
+        let tx = self.db.begin_read().map_err(db_error)?;
+        let Some(at) = tx
+            .open_table(META)
+            .map_err(db_error)?
+            .get(STATE_AT)
+            .map_err(db_error)?
+            .map(|at| at.value())
+        else {
+            return Ok(None);
+        };
+        let pairs = tx
+            .open_table(STATE)
+            .map_err(db_error)?
+            .iter()
+            .map_err(db_error)?
+            .map(|entry| {
+                let (key, value) = entry.map_err(db_error)?;
+                Ok((key.value().to_vec(), value.value().to_vec()))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Some((at, pairs)))
     }
 
     /// The highest stored block number.

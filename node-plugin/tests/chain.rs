@@ -2,13 +2,16 @@
 
 use codec::Encode;
 use ligerito_executor::{Backend, Executor};
-use ligerito_node::chain::{Chain, ChainError};
+use ligerito_node::chain::{Chain, ChainError, Opened};
 use ligerito_node::store::Store;
+use ligerito_runtime::state::Changes;
 use ligerito_runtime::{
     dev_account, Call, Error, GenesisConfig, InvalidTransaction, UncheckedExtrinsic,
 };
 use ligerito_tests::proof_with_seed;
+use redb::{ReadableTable, TableDefinition};
 use sp_core::bounded::BoundedVec;
+use sp_core::Pair;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,6 +80,7 @@ fn reopened_chain_continues_at_the_same_block_on_both_backends() {
     drop(chain);
     for backend in Backend::ALL {
         let chain = open(&path, backend).unwrap();
+        assert_eq!(chain.opened(), Opened::Restored);
         assert_eq!(chain.best(), &best, "{backend}");
         assert_eq!(chain.store().number_of(&best.hash().0).unwrap(), Some(2));
     }
@@ -84,15 +88,117 @@ fn reopened_chain_continues_at_the_same_block_on_both_backends() {
 }
 
 #[test]
-fn reopening_detects_a_block_that_does_not_re_execute_to_its_header() {
+fn reopening_loads_the_stored_state_and_seals_what_re_execution_would() {
+    let path = temp_db("restore");
+    let mut chain = open(&path, Backend::Compiler).unwrap();
+    assert_eq!(chain.opened(), Opened::Reexecuted, "a new chain");
+    build(&mut chain);
+    drop(chain);
+    let mut restored = open(&path, Backend::Compiler).unwrap();
+    assert_eq!(restored.opened(), Opened::Restored);
+    assert_eq!(restored.best().number, 2);
+    // sr25519 signatures are randomised: both chains get the same bytes.
+    let xt = verify_xt(&restored, "bob", 2, proof_with_seed(12, 4));
+    let next = |chain: &mut Chain| chain.seal(vec![xt.clone()]).unwrap();
+    let replayed_path = temp_db("restore-replayed");
+    std::fs::copy(&path, &replayed_path).unwrap();
+    let sealed = next(&mut restored);
+    let store = Store::open(&replayed_path).unwrap();
+    let mut replayed = Chain::replay(
+        store,
+        GenesisConfig::dev(),
+        Arc::new(Executor::new()),
+        Backend::Compiler,
+    )
+    .unwrap();
+    let expected = next(&mut replayed);
+    assert_eq!(sealed.block, expected.block);
+    assert_eq!(sealed.receipt, expected.receipt);
+    drop((restored, replayed));
+    assert_eq!(
+        open(&path, Backend::Compiler).unwrap().opened(),
+        Opened::Restored,
+        "the state is committed with each block"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::remove_dir_all(replayed_path.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn opening_a_chain_with_another_genesis_is_refused() {
+    let path = temp_db("genesis");
+    let mut chain = open(&path, Backend::Compiler).unwrap();
+    build(&mut chain);
+    drop(chain);
+    let other = GenesisConfig {
+        sudo: dev_account("bob").public(),
+        ..GenesisConfig::dev()
+    };
+    let store = Store::open(&path).unwrap();
+    let error = Chain::open(store, other, Arc::new(Executor::new()), Backend::Compiler)
+        .err()
+        .expect("another genesis");
+    assert!(
+        matches!(error, ChainError::Mismatch { number: 1, .. }),
+        "{error}"
+    );
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn a_stored_state_that_does_not_match_is_rebuilt_by_re_execution() {
+    let path = temp_db("bad-state");
+    let mut chain = open(&path, Backend::Compiler).unwrap();
+    build(&mut chain);
+    let best = chain.best().clone();
+    drop(chain);
+    {
+        let state: TableDefinition<&[u8], &[u8]> = TableDefinition::new("state");
+        let db = redb::Database::create(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut table = tx.open_table(state).unwrap();
+            let key = table.first().unwrap().unwrap().0.value().to_vec();
+            table.insert(key.as_slice(), b"corrupt".as_slice()).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let chain = open(&path, Backend::Compiler).unwrap();
+    assert_eq!(chain.opened(), Opened::Reexecuted);
+    assert_eq!(chain.best(), &best);
+    drop(chain);
+    let chain = open(&path, Backend::Compiler).unwrap();
+    assert_eq!(
+        chain.opened(),
+        Opened::Restored,
+        "the rebuilt state was stored"
+    );
+    assert_eq!(chain.best(), &best);
+    drop(chain);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn replay_detects_a_block_that_does_not_re_execute_to_its_header() {
     let path = temp_db("tamper");
     let mut chain = open(&path, Backend::Compiler).unwrap();
     build(&mut chain);
     let (mut block, receipt) = chain.store().block(1).unwrap().unwrap();
     block.header.state_root.0[0] ^= 1;
-    chain.store().commit(&block, &receipt).unwrap();
+    chain
+        .store()
+        .commit(&block, &receipt, &Changes::new())
+        .unwrap();
     drop(chain);
-    let error = open(&path, Backend::Compiler).err().expect("a mismatch");
+    let store = Store::open(&path).unwrap();
+    let error = Chain::replay(
+        store,
+        GenesisConfig::dev(),
+        Arc::new(Executor::new()),
+        Backend::Compiler,
+    )
+    .err()
+    .expect("a mismatch");
     assert!(
         matches!(error, ChainError::Mismatch { number: 1, .. }),
         "{error}"

@@ -7,7 +7,7 @@ use jsonrpsee::core::client::{ClientT, Subscription, SubscriptionClientT};
 use jsonrpsee::core::ClientError;
 use jsonrpsee::rpc_params;
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
-use ligerito_node::node::{NodeConfig, Sealing};
+use ligerito_node::node::{Listeners, NodeConfig, Sealing};
 use ligerito_node::plugin::PluginConfig;
 use ligerito_node::rpc::{HeaderJson, ReceiptJson, INVALID_TRANSACTION};
 use ligerito_rpc::RpcConfig;
@@ -41,7 +41,11 @@ impl RunningNode {
             rpc: RpcConfig::default(),
         };
         let (stop, stopped) = oneshot::channel();
-        let node = tokio::spawn(ligerito_node::node::run(config, listener, async {
+        let listeners = Listeners {
+            rpc: listener,
+            prometheus: None,
+        };
+        let node = tokio::spawn(ligerito_node::node::run(config, listeners, async {
             let _ = stopped.await;
         }));
         let client = WsClientBuilder::default()
@@ -302,6 +306,56 @@ async fn tx_verify_command_waits_for_the_block_and_reports_the_outcome() {
     assert_eq!(failed.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&failed.stdout).unwrap();
     assert_eq!(report["extrinsic"]["error"], "InvalidProof");
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// One HTTP/1.1 exchange over loopback; the status and the body.
+async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        response.split_once("\r\n\r\n").unwrap().1.to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_verifier_rest_routes_and_page_are_served_beside_json_rpc() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-rest-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let body = serde_json::json!({
+        "proof_size": 12,
+        "proof_bytes": hex::encode(proof_with_seed(12, 5)),
+    })
+    .to_string();
+    let (status, answer) = http(
+        node.addr,
+        &format!(
+            "POST /verify HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let answer: Value = serde_json::from_str(&answer).unwrap();
+    assert_eq!(answer["valid"], true, "{answer}");
+    assert!(answer["execution_time_ms"].is_u64());
+    let (status, page) = http(
+        node.addr,
+        "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: text/html\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<form"), "{page}");
+    // JSON-RPC on the same port is untouched.
+    let genesis: String = node.call("ligerito_genesisHash", rpc_params![]).await;
+    assert!(genesis.starts_with("0x"));
     node.stop().await;
     std::fs::remove_dir_all(base).unwrap();
 }

@@ -1,14 +1,16 @@
 //! `ligerito-node run --dev` as an operator runs it: interval sealing,
-//! `tx verify` against it, SIGTERM stops it and removes its --tmp directory.
+//! `tx verify` against it, its metrics, SIGTERM stops it and removes its
+//! --tmp directory.
 
 #![cfg(unix)] // stops the node with kill -TERM
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 fn node() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
@@ -29,16 +31,39 @@ fn logged(log: &mut impl BufRead, marker: &str) -> String {
     }
 }
 
+/// The whole response to `GET /metrics`.
+fn get_metrics(addr: SocketAddr) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 #[test]
 fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
     let mut server = node()
         .args(["run", "--dev", "--tmp", "--block-time", "200"])
-        .args(["--rpc-addr", "127.0.0.1:0"])
+        .args([
+            "--rpc-addr",
+            "127.0.0.1:0",
+            "--prometheus-addr",
+            "127.0.0.1:0",
+        ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut log = BufReader::new(server.stderr.take().unwrap());
     let base = PathBuf::from(logged(&mut log, " under "));
+    let metrics = logged(&mut log, "metrics on http://");
+    let metrics: SocketAddr = metrics.strip_suffix("/metrics").unwrap().parse().unwrap();
     let addr: SocketAddr = logged(&mut log, "listening on ").parse().unwrap();
     assert!(base.join("chain.redb").is_file());
 
@@ -56,6 +81,11 @@ fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["block"], 1);
+    let scraped = get_metrics(metrics);
+    assert!(
+        scraped.contains("\nligerito_node_block_height{status=\"best\"} 1\n"),
+        "{scraped}"
+    );
 
     let rest = common::stop_with_sigterm(server, log);
     assert!(rest.contains("stopped at block #1"), "{rest}");

@@ -83,10 +83,13 @@ impl RpcConfig {
     /// The largest request body accepted: a batch of `max_batch` proofs of
     /// the largest size, hex-encoded (two characters a byte).
     pub fn max_request_body(&self) -> u32 {
-        let item = 2 + 2 * sizes::MAX_PROOF_LEN + JSON_OVERHEAD;
-        u32::try_from(item * self.max_batch + JSON_OVERHEAD).unwrap_or(u32::MAX)
+        u32::try_from(MAX_VERIFY_BODY * self.max_batch + JSON_OVERHEAD).unwrap_or(u32::MAX)
     }
 }
+
+/// The largest `POST /verify` body accepted: one proof of the largest size
+/// in hex, and its JSON.
+pub const MAX_VERIFY_BODY: usize = 2 + 2 * sizes::MAX_PROOF_LEN + JSON_OVERHEAD;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! The server's error codes; docs/RPC.md documents each with an example.
 
-use jsonrpsee::types::error::{ErrorObject, ErrorObjectOwned, INVALID_PARAMS_CODE};
+use jsonrpsee::types::error::{
+    ErrorObject, ErrorObjectOwned, INVALID_PARAMS_CODE, OVERSIZED_REQUEST_CODE, PARSE_ERROR_CODE,
+};
 
 /// Every worker and queue slot is taken: retry later, ideally elsewhere.
 pub const BUSY: i32 = -32050;
@@ -10,6 +12,13 @@ pub const INTERNAL: i32 = -32051;
 pub const UNAUTHORIZED: i32 = -32052;
 /// The client's IP used up its proofs per second.
 pub const RATE_LIMITED: i32 = -32053;
+
+/// Bad params: the message says which and why.
+pub const INVALID_PARAMS: i32 = INVALID_PARAMS_CODE;
+/// The request body is over its limit (jsonrpsee's code, reused by `POST /verify`).
+pub const TOO_LARGE: i32 = OVERSIZED_REQUEST_CODE;
+/// The body is not JSON (JSON-RPC's code, reused by `POST /verify`).
+pub const PARSE: i32 = PARSE_ERROR_CODE;
 
 /// `-32602` with a message that says what was wrong.
 pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
@@ -42,4 +51,16 @@ pub fn rate_limited(per_second: u32) -> ErrorObjectOwned {
         format!("rate limited: at most {per_second} proofs per second per client"),
         None::<()>,
     )
+}
+
+pub fn too_large(limit: usize) -> ErrorObjectOwned {
+    ErrorObject::owned(
+        TOO_LARGE,
+        format!("too large: the request body exceeds {limit} bytes"),
+        None::<()>,
+    )
+}
+
+pub fn parse(message: impl std::fmt::Display) -> ErrorObjectOwned {
+    ErrorObject::owned(PARSE, format!("parse error: {message}"), None::<()>)
 }

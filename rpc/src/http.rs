@@ -1,17 +1,15 @@
-//! What happens to each HTTP request before jsonrpsee sees it: `GET /health`
-//! and `GET /config` are answered here, the API key is checked, and the
+//! What happens to each HTTP request before the REST routes and jsonrpsee
+//! see it: the API key is checked (except on the public routes), and the
 //! client's address and connection slot ride along in the extensions.
 
-use crate::error;
 use crate::methods::ClientIp;
-use crate::LigeritoRpc;
-use hyper::{header, HeaderMap, Method, Request, StatusCode};
+use crate::rest::{self, Responding};
+use crate::{error, LigeritoRpc};
+use hyper::{header, HeaderMap, Request, StatusCode};
 use jsonrpsee::core::BoxError;
-use jsonrpsee::server::{HttpBody, HttpResponse};
+use jsonrpsee::server::HttpResponse;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::OwnedSemaphorePermit;
@@ -48,8 +46,6 @@ fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-type Responding = Pin<Box<dyn Future<Output = Result<HttpResponse, BoxError>> + Send>>;
-
 #[derive(Clone)]
 pub struct Gate<S> {
     pub inner: S,
@@ -73,43 +69,22 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        if request.method() == Method::GET {
-            match request.uri().path() {
-                "/health" => {
-                    let health = self.rpc.health();
-                    let status = if health.ready {
-                        StatusCode::OK
-                    } else {
-                        StatusCode::SERVICE_UNAVAILABLE
-                    };
-                    return respond(status, &health);
-                }
-                "/config" => return respond(StatusCode::OK, &self.rpc.server_info()),
-                _ => {}
-            }
-        }
-        if !self.keys.allows(request.headers()) {
+        if !rest::is_public(&request) && !self.keys.allows(request.headers()) {
             self.rpc.shared.metrics.unauthorized.inc();
+            let refusal = error::unauthorized();
+            if rest::is_verify(&request) {
+                return rest::ready(rest::error_response(&refusal));
+            }
             let body = serde_json::json!({
                 "jsonrpc": "2.0",
-                "error": error::unauthorized(),
+                "error": refusal,
                 "id": null,
             });
-            return respond(StatusCode::UNAUTHORIZED, &body);
+            return rest::ready(rest::json(StatusCode::UNAUTHORIZED, &body));
         }
         let extensions = request.extensions_mut();
         extensions.insert(self.client);
         extensions.insert(self.slot.clone());
         Box::pin(self.inner.call(request))
     }
-}
-
-fn respond(status: StatusCode, body: &impl serde::Serialize) -> Responding {
-    let body = serde_json::to_string(body).expect("serializable");
-    let response = hyper::Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
-        .body(HttpBody::from(body))
-        .expect("static headers");
-    Box::pin(std::future::ready(Ok(response)))
 }

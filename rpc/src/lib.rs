@@ -5,7 +5,9 @@
 //! `RpcModule` with the `ligerito_*` methods that a node can merge into its
 //! own. [`serve`] runs the standalone verifier service on a listener until
 //! a shutdown signal: JSON-RPC over HTTP and WebSocket, `system_health`,
-//! `GET /health` and `GET /config`. docs/RPC.md documents the interface.
+//! and the plain HTTP routes ([`RestLayer`]): `POST /verify`, `GET /health`,
+//! `GET /config`, `GET /openapi.json` and the web page at `/`.
+//! docs/RPC.md documents the interface.
 
 mod api;
 mod config;
@@ -14,6 +16,7 @@ mod http;
 mod methods;
 mod metrics;
 mod rate;
+mod rest;
 mod server;
 mod workers;
 
@@ -23,6 +26,7 @@ pub use api::{
 };
 pub use config::{ConfigError, RpcConfig};
 pub use metrics::serve_metrics;
+pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, ServeError, SystemRpc};
 
 use ligerito_executor::{Executor, ExecutorError};

@@ -16,6 +16,8 @@ use std::time::Instant;
 const VERIFY: &str = "ligerito_verify";
 const VERIFY_BATCH: &str = "ligerito_verifyBatch";
 const CONFIG: &str = "ligerito_config";
+/// The REST route's label in the metrics.
+pub(crate) const REST_VERIFY: &str = "POST /verify";
 
 /// The client's address, put in each request's extensions by the server.
 #[derive(Clone, Copy, Debug)]
@@ -31,10 +33,9 @@ impl LigeritoApiServer for LigeritoRpc {
     ) -> RpcResult<VerifyResult> {
         let start = Instant::now();
         let result = async {
-            self.check_rate(ext, 1)?;
+            self.check_rate(client(ext), 1)?;
             let job = decode(&proof, log_size)?;
-            let mut results = self.run(vec![job]).await?;
-            Ok(results.pop().expect("one result per job"))
+            self.verify_one(job).await
         }
         .await;
         self.finish(VERIFY, start, result)
@@ -54,7 +55,7 @@ impl LigeritoApiServer for LigeritoRpc {
                     proofs.len()
                 )));
             }
-            self.check_rate(ext, proofs.len())?;
+            self.check_rate(client(ext), proofs.len())?;
             let jobs = proofs
                 .iter()
                 .enumerate()
@@ -76,12 +77,41 @@ impl LigeritoApiServer for LigeritoRpc {
     }
 }
 
+fn client(ext: &Extensions) -> Option<IpAddr> {
+    ext.get::<ClientIp>().map(|ClientIp(ip)| *ip)
+}
+
 impl LigeritoRpc {
-    fn check_rate(&self, ext: &Extensions, cost: usize) -> Result<(), ErrorObjectOwned> {
-        let (Some(limiter), Some(ClientIp(ip))) = (&self.shared.rate, ext.get::<ClientIp>()) else {
+    /// `POST /verify`: what `ligerito_verify` does, counted under its own
+    /// label; `request` is the outcome of reading and parsing the body.
+    pub(crate) async fn verify_rest(
+        &self,
+        client: Option<IpAddr>,
+        start: Instant,
+        request: Result<(String, u32), ErrorObjectOwned>,
+    ) -> Result<VerifyResult, ErrorObjectOwned> {
+        let result = async {
+            let (proof, log_size) = request?;
+            self.check_rate(client, 1)?;
+            let digits = proof.strip_prefix("0x").unwrap_or(&proof);
+            let job = decode_digits(digits, log_size)?;
+            drop(proof);
+            self.verify_one(job).await
+        }
+        .await;
+        self.finish(REST_VERIFY, start, result)
+    }
+
+    async fn verify_one(&self, job: Job) -> Result<VerifyResult, ErrorObjectOwned> {
+        let mut results = self.run(vec![job]).await?;
+        Ok(results.pop().expect("one result per job"))
+    }
+
+    fn check_rate(&self, client: Option<IpAddr>, cost: usize) -> Result<(), ErrorObjectOwned> {
+        let (Some(limiter), Some(ip)) = (&self.shared.rate, client) else {
             return Ok(());
         };
-        if limiter.try_take(*ip, cost) {
+        if limiter.try_take(ip, cost) {
             Ok(())
         } else {
             Err(error::rate_limited(limiter.per_second()))
@@ -197,12 +227,20 @@ fn refusal_name(code: i32) -> &'static str {
         error::BUSY => "busy",
         error::RATE_LIMITED => "rate_limited",
         error::INTERNAL => "internal",
+        error::TOO_LARGE => "too_large",
         _ => "invalid_params",
     }
 }
 
 /// Checks the size and the hex, then decodes: `-32602` says what was wrong.
 fn decode(proof: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
+    let digits = proof
+        .strip_prefix("0x")
+        .ok_or_else(|| error::invalid_params("proof: expected a 0x-prefixed hex string"))?;
+    decode_digits(digits, log_size)
+}
+
+fn decode_digits(digits: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
     let size = sizes::get(log_size).ok_or_else(|| {
         let supported: Vec<String> = sizes::SIZES
             .iter()
@@ -213,9 +251,6 @@ fn decode(proof: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
             supported.join(", ")
         ))
     })?;
-    let digits = proof
-        .strip_prefix("0x")
-        .ok_or_else(|| error::invalid_params("proof: expected a 0x-prefixed hex string"))?;
     let len = digits.len() / 2;
     if len > size.max_proof_len() {
         return Err(error::invalid_params(format!(

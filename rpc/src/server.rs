@@ -4,6 +4,7 @@
 use crate::api::{Health, SystemApiServer};
 use crate::http::{ApiKeys, ConnectionSlot, Gate};
 use crate::methods::ClientIp;
+use crate::rest::RestLayer;
 use crate::{LigeritoApiServer, LigeritoRpc};
 use jsonrpsee::core::RpcResult;
 use jsonrpsee::server::{
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tower::Layer;
 
 /// `system_health` for the standalone server.
 pub struct SystemRpc(pub LigeritoRpc);
@@ -47,6 +49,7 @@ pub async fn serve(
         )
         .to_service_builder();
     let keys = Arc::new(ApiKeys::new(&config.api_keys));
+    let rest = RestLayer::new(rpc.clone());
     let (stop, server_handle) = stop_channel();
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let prepare = rpc.prepare();
@@ -78,7 +81,7 @@ pub async fn serve(
             },
         };
         let service = Gate {
-            inner: builder.clone().build(methods.clone(), stop.clone()),
+            inner: rest.layer(builder.clone().build(methods.clone(), stop.clone())),
             rpc: rpc.clone(),
             keys: keys.clone(),
             client: ClientIp(remote.ip()),

@@ -77,6 +77,8 @@ pub struct BlockOutcome {
     pub number: BlockNumber,
     pub state_root: H256,
     pub events: Vec<EventRecord>,
+    /// The block's storage writes, for a node to persist with the block.
+    pub changes: state::Changes,
 }
 
 /// The ordered Patricia-trie root of a block's extrinsics, as Substrate
@@ -182,11 +184,38 @@ impl Runtime {
 
     /// Ends the block: folds its changes into the state root.
     pub fn finalize_block(&mut self) -> BlockOutcome {
+        let number = storage::block_number(&self.state);
+        let (state_root, changes) = self.state.commit_block();
         BlockOutcome {
-            number: storage::block_number(&self.state),
-            state_root: self.state.root(),
+            number,
+            state_root,
             events: std::mem::take(&mut self.events),
+            changes,
         }
+    }
+
+    /// A runtime of the chain `config` starts, at a state a node stored
+    /// (`storage_pairs` of an earlier runtime); `None` if that state holds
+    /// no verifier code. The caller checks `state_root` against its header.
+    pub fn restore(
+        config: GenesisConfig,
+        executor: Arc<Executor>,
+        backend: Backend,
+        pairs: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+    ) -> Option<Self> {
+        // The genesis hash commits to the genesis state, not this one.
+        let mut runtime = Self::genesis(config, executor, backend);
+        runtime.state = State::from_pairs(pairs);
+        let code = storage::code(&runtime.state)?;
+        if code != runtime.code.bytes() {
+            runtime.code = Code::new(code);
+        }
+        Some(runtime)
+    }
+
+    /// Every storage key and value as of the last finalized block.
+    pub fn storage_pairs(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.state.pairs()
     }
 
     /// The root over every change so far.

@@ -6,11 +6,12 @@
 //! into the trie, so its cost grows with what changed, not with the state.
 
 use sp_core::{Blake2Hasher, H256};
-use sp_trie::{LayoutV1, PrefixedMemoryDB, TrieDBMutBuilder};
+use sp_trie::{LayoutV1, PrefixedMemoryDB, Trie, TrieDBBuilder, TrieDBMutBuilder};
 use std::collections::BTreeMap;
 
 type Layout = LayoutV1<Blake2Hasher>;
-type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+/// Writes by key: `Some` sets the value, `None` removes the key.
+pub type Changes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// Runtime state: an in-memory trie plus pending changes.
 pub struct State {
@@ -89,6 +90,12 @@ impl State {
 
     /// The root over every committed change; folds the block's changes in.
     pub fn root(&mut self) -> H256 {
+        self.commit_block().0
+    }
+
+    /// Folds the block's changes into the trie; returns the new root and
+    /// those changes, for a node to persist beside the block.
+    pub fn commit_block(&mut self) -> (H256, Changes) {
         assert!(
             self.transactions.is_empty(),
             "root of a state with an open transaction"
@@ -97,18 +104,62 @@ impl State {
         self.root = sp_trie::delta_trie_root::<Layout, _, _, _, _, _>(
             &mut self.db,
             self.root,
-            changes,
+            changes.iter().map(|(k, v)| (k.as_slice(), v.as_deref())),
             None,
             None,
         )
         .expect("the trie holds every node its root refers to");
-        self.root
+        (self.root, changes)
+    }
+
+    /// Every key and value in the trie, in key order: the state as of the
+    /// last root (changes not yet folded in are left out).
+    pub fn pairs(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let trie = TrieDBBuilder::<Layout>::new(&self.db, &self.root).build();
+        trie.iter()
+            .expect("the trie holds every node its root refers to")
+            .map(|item| item.expect("the trie holds every node its root refers to"))
+            .collect()
+    }
+
+    /// A state holding exactly `pairs`, its root computed.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>) -> Self {
+        let mut state = Self {
+            block: pairs.into_iter().map(|(k, v)| (k, Some(v))).collect(),
+            ..Self::default()
+        };
+        state.root();
+        state
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_rebuilt_from_its_pairs_has_the_same_root() {
+        let mut state = State::default();
+        state.set(b"a".to_vec(), b"1".to_vec());
+        state.set(b"b".to_vec(), b"2".to_vec());
+        state.root();
+        state.remove(b"a".to_vec());
+        state.set(b"c".to_vec(), b"3".to_vec());
+        let (root, changes) = state.commit_block();
+        assert_eq!(
+            changes.into_iter().collect::<Vec<_>>(),
+            vec![(b"a".to_vec(), None), (b"c".to_vec(), Some(b"3".to_vec()))]
+        );
+        let pairs = state.pairs();
+        assert_eq!(
+            pairs,
+            vec![
+                (b"b".to_vec(), b"2".to_vec()),
+                (b"c".to_vec(), b"3".to_vec())
+            ]
+        );
+        assert_eq!(State::from_pairs(pairs).root(), root);
+    }
 
     #[test]
     fn rolled_back_writes_leave_the_root_unchanged() {

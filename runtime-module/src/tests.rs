@@ -439,3 +439,26 @@ fn aborted_block_leaves_nothing_behind() {
     );
     assert_eq!(chain.state_root(), root);
 }
+
+#[test]
+fn a_restored_runtime_continues_where_the_stored_one_stopped() {
+    let mut chain = new_chain(Backend::Compiler);
+    let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 3)));
+    assert_eq!(outcome.result, Ok(()));
+    let finished = chain.finalize_block();
+    assert!(finished
+        .changes
+        .contains_key(&storage::COMMITMENTS.key(&commitment(&proof(12, 3)))));
+    let restore =
+        |pairs| Runtime::restore(GenesisConfig::dev(), executor(), Backend::Compiler, pairs);
+    let mut restored = restore(chain.storage_pairs()).expect("the code is stored");
+    assert_eq!(restored.state_root(), finished.state_root);
+    assert_eq!(restored.genesis_hash(), chain.genesis_hash());
+    assert_eq!(restored.code_hash(), chain.code_hash());
+    assert_eq!(restored.nonce(&account("bob")), 1);
+    assert!(restored.verified(&commitment(&proof(12, 3))).is_some());
+    assert!(
+        restore(Vec::new()).is_none(),
+        "a state without verifier code"
+    );
+}

@@ -43,6 +43,13 @@ impl NodeRpc {
         }
     }
 
+    /// Counts an extrinsic refused before it reached the pool.
+    fn note_malformed(&self) {
+        if let Some(plugin) = self.plugin.upgrade() {
+            plugin.metrics().refused_malformed();
+        }
+    }
+
     /// Runs `f` on a blocking thread: the chain lock is held while a block
     /// is sealed, which runs the verifier.
     async fn blocking<T: Send + 'static>(
@@ -60,6 +67,7 @@ impl NodeRpc {
 impl NodeApiServer for NodeRpc {
     async fn submit_extrinsic(&self, extrinsic: String) -> RpcResult<String> {
         if extrinsic.len() > MAX_EXTRINSIC_LEN * 2 + 2 {
+            self.note_malformed();
             return Err(ErrorObject::owned(
                 BAD_FORMAT,
                 format!("Extrinsic has invalid format: longer than {MAX_EXTRINSIC_LEN} bytes"),
@@ -67,6 +75,7 @@ impl NodeApiServer for NodeRpc {
             ));
         }
         let bytes = parse_hex(&extrinsic).map_err(|e| {
+            self.note_malformed();
             ErrorObject::owned(
                 BAD_FORMAT,
                 format!("Extrinsic has invalid format: {e}"),

@@ -1,0 +1,127 @@
+//! deploy/ must build and run what this crate is: the Dockerfile copies
+//! every workspace member and builds this binary with a new enough Rust,
+//! and the image's and the systemd unit's commands parse with this CLI.
+
+use super::Cli;
+use clap::Parser;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+}
+
+/// Parses a command line as `ligerito-node` would.
+fn parses(args: &[&str]) {
+    let argv = std::iter::once(env!("CARGO_PKG_NAME")).chain(args.iter().copied());
+    if let Err(e) = Cli::try_parse_from(argv) {
+        panic!("{args:?} does not parse: {e}");
+    }
+}
+
+/// `(major, minor)` of a version such as `1.87` or `1.95-bookworm`.
+fn version(text: &str) -> (u32, u32) {
+    let mut parts = text.split(|c: char| !c.is_ascii_digit());
+    let mut next = || parts.next().and_then(|p| p.parse().ok()).unwrap();
+    (next(), next())
+}
+
+#[test]
+fn the_dockerfile_copies_the_workspace_and_builds_this_binary() {
+    let dockerfile = read("deploy/Dockerfile");
+    let copied: Vec<&str> = dockerfile
+        .lines()
+        .filter_map(|line| line.strip_prefix("COPY "))
+        .filter(|args| !args.starts_with("--from"))
+        .flat_map(|args| {
+            let words: Vec<&str> = args.split_whitespace().collect();
+            words[..words.len() - 1].to_vec()
+        })
+        .collect();
+    for source in &copied {
+        assert!(root().join(source).exists(), "COPY {source}: no such path");
+    }
+    let manifest = read("Cargo.toml");
+    let members = manifest
+        .split_once("members = [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .unwrap()
+        .0;
+    for member in members.split(',').map(|m| m.trim().trim_matches('"')) {
+        if member.is_empty() {
+            continue;
+        }
+        assert!(
+            copied.iter().any(|c| Path::new(member).starts_with(c)),
+            "the workspace member {member} is not copied"
+        );
+    }
+    assert!(copied.contains(&"Cargo.lock"), "--locked needs Cargo.lock");
+    let package = env!("CARGO_PKG_NAME");
+    assert!(dockerfile.contains(&format!("cargo build --release --locked -p {package}")));
+    assert!(dockerfile.contains(&format!("target/release/{package} ")));
+    assert!(
+        read(".dockerignore").lines().any(|l| l == "target"),
+        "the build context leaves out target/"
+    );
+
+    let image = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM rust:"))
+        .unwrap();
+    let wanted = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .unwrap();
+    assert!(
+        version(image) >= version(wanted),
+        "rust:{image} is older than rust-version {wanted}"
+    );
+
+    assert!(dockerfile.contains(&format!("ENTRYPOINT [\"{package}\"]")));
+    let cmd = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("CMD "))
+        .unwrap();
+    let cmd: Vec<String> = serde_json::from_str(cmd).unwrap();
+    parses(&cmd.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(dockerfile.contains("\nUSER "), "runs as a non-root user");
+}
+
+#[test]
+fn the_systemd_unit_runs_a_command_this_binary_takes() {
+    let unit = read("deploy/ligerito-node.service");
+    let setting = |key: &str| {
+        unit.lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+            .unwrap_or_else(|| panic!("no {key}="))
+    };
+    let exec: Vec<&str> = setting("ExecStart").split_whitespace().collect();
+    assert_eq!(
+        exec[0],
+        format!("/usr/local/bin/{}", env!("CARGO_PKG_NAME"))
+    );
+    parses(&exec[1..]);
+    let base = exec.iter().skip_while(|a| **a != "--base-path").nth(1);
+    assert_eq!(
+        base.copied(),
+        Some(format!("/var/lib/{}", setting("StateDirectory")).as_str()),
+        "the chain lives in the state directory"
+    );
+    assert_eq!(setting("Restart"), "on-failure");
+}
+
+#[test]
+fn the_readme_deploys_with_these_files() {
+    let readme = read("README.md");
+    for command in [
+        "docker build -f deploy/Dockerfile -t ligerito-node .",
+        "sudo install -m 755 target/release/ligerito-node /usr/local/bin/",
+        "sudo install -m 644 deploy/ligerito-node.service /etc/systemd/system/",
+    ] {
+        assert!(readme.contains(command), "README.md lacks `{command}`");
+    }
+}
