@@ -33,3 +33,19 @@ fn accepts_valid_proof_of_size_22_with_two_recursive_steps() {
     assert_eq!(sizes::get(22).unwrap().recursive_steps, 2);
     accepts(22);
 }
+
+ligerito_executor::per_backend! {
+    fn one_executor_runs_both_verifiers_in_turn(backend) {
+        let executor = ligerito_executor::Executor::new();
+        let reference = ligerito_executor::Code::reference();
+        let proof = ligerito_tests::valid_proof(12);
+        for round in 0..3 {
+            for code in [executor.code().clone(), reference.clone()] {
+                let outcome = executor
+                    .verify_with(&code, 12, &proof, ligerito_executor::DEFAULT_GAS_LIMIT, backend)
+                    .unwrap_or_else(|e| panic!("round {round}, code {}: {e}", code.hash()));
+                assert!(outcome.is_valid(), "{}", outcome.message);
+            }
+        }
+    }
+}

@@ -84,18 +84,17 @@ impl Pool {
 
     fn checkout(&self) -> Result<Instance<CallState>, ExecutorError> {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
-        match idle {
-            Some(mut instance) => {
-                instance
-                    .reset_memory()
-                    .map_err(|e| ExecutorError::Vm(e.to_string()))?;
-                Ok(instance)
+        if let Some(mut instance) = idle {
+            // PolkaVM 0.37's Linux sandbox can fail to reset an instance
+            // after an instance of another module ran (madvise EINVAL); a
+            // fresh instance is the same state, so that costs only time.
+            if instance.reset_memory().is_ok() {
+                return Ok(instance);
             }
-            None => self
-                .pre
-                .instantiate()
-                .map_err(|e| ExecutorError::Vm(e.to_string())),
         }
+        self.pre
+            .instantiate()
+            .map_err(|e| ExecutorError::Vm(e.to_string()))
     }
 
     fn checkin(&self, instance: Instance<CallState>) {

@@ -6,6 +6,7 @@
 use crate::gf128::{mul, MulTable};
 use alloc::vec::Vec;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
+use sha2::{Digest, Sha256};
 
 pub fn value(e: BinaryElem128) -> u128 {
     e.poly().value()
@@ -14,6 +15,9 @@ pub fn value(e: BinaryElem128) -> u128 {
 pub trait RowField: BinaryFieldElement {
     /// φ(self).
     fn embed(self) -> u128;
+
+    /// The element's bytes as upstream's `hash_row` hashes them.
+    fn to_le_bytes(self, out: &mut Vec<u8>);
 
     /// The first fold of every row, `φ(lo) + r·φ(hi + lo)` for each pair.
     fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>>;
@@ -52,6 +56,10 @@ impl RowField for BinaryElem32 {
         value(BinaryElem128::from(self))
     }
 
+    fn to_le_bytes(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.poly().value().to_le_bytes());
+    }
+
     fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>> {
         // r·φ(t) is GF(2)-linear in t's bits: four byte tables
         let r_embedded = embed_tables(|b| mul(r, embed_bit(b)));
@@ -75,7 +83,8 @@ impl RowField for BinaryElem32 {
     }
 
     fn subspace_images(log_m: usize, width: usize) -> Vec<Vec<u128>> {
-        let units = (0..width).map(|m| Self::from_bits(1 << m)).collect();
+        // from_bits(2^m) is x^m (upstream builds it from 64 products)
+        let units = (0..width).map(|m| Self::from(1u32 << m)).collect();
         subspace(units, log_m, |a, b| a.mul(&b), |a, b| a.add(&b))
             .into_iter()
             .map(|row| {
@@ -90,6 +99,10 @@ impl RowField for BinaryElem32 {
 impl RowField for BinaryElem128 {
     fn embed(self) -> u128 {
         value(self)
+    }
+
+    fn to_le_bytes(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&value(self).to_le_bytes());
     }
 
     fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>> {
@@ -107,14 +120,15 @@ impl RowField for BinaryElem128 {
     }
 
     fn subspace_images(log_m: usize, width: usize) -> Vec<Vec<u128>> {
-        let units = (0..width).map(|m| value(Self::from_bits(1 << m))).collect();
+        // from_bits(2^m) is x^m (upstream builds it from 64 products)
+        let units = (0..width).map(|m| 1u128 << m).collect();
         subspace(units, log_m, mul, |a, b| a ^ b)
     }
 }
 
 /// φ(x^b), the embedding of GF(2^32)'s basis element `b`.
 fn embed_bit(b: usize) -> u128 {
-    value(BinaryElem128::from(BinaryElem32::from_bits(1 << b)))
+    value(BinaryElem128::from(BinaryElem32::from(1u32 << b)))
 }
 
 /// Byte tables of a GF(2)-linear map from GF(2^32) given on its basis.
@@ -128,6 +142,18 @@ fn embed_tables(f: impl Fn(usize) -> u128) -> [[u128; 256]; 4] {
         }
     }
     tables
+}
+
+/// upstream's `hash_row`: SHA-256 of the row's length (u32 LE) and its
+/// elements' little-endian bytes, fed to the hash at once rather than an
+/// element at a time.
+pub fn hash_row<F: RowField>(row: &[F]) -> [u8; 32] {
+    let mut bytes = Vec::with_capacity(4 + core::mem::size_of_val(row));
+    bytes.extend_from_slice(&(row.len() as u32).to_le_bytes());
+    for &x in row {
+        x.to_le_bytes(&mut bytes);
+    }
+    Sha256::digest(&bytes).into()
 }
 
 /// upstream's `tensorized_dot_product(row, rs)` for every row: `⟨row,
@@ -209,6 +235,22 @@ mod tests {
     }
 
     #[test]
+    fn rows_hash_as_upstream_hashes_them() {
+        let row32: Vec<BinaryElem32> = (0..64u32)
+            .map(|i| BinaryElem32::from(i.wrapping_mul(0x9e37_79b9)))
+            .collect();
+        let row128: Vec<BinaryElem128> = (0..16u128)
+            .map(|i| BinaryElem128::from(i << 100 | i))
+            .collect();
+        assert_eq!(hash_row(&row32), ligerito::utils::hash_row(&row32));
+        assert_eq!(hash_row(&row128), ligerito::utils::hash_row(&row128));
+        assert_eq!(
+            hash_row::<BinaryElem32>(&[]),
+            ligerito::utils::hash_row::<BinaryElem32>(&[])
+        );
+    }
+
+    #[test]
     fn dots_are_upstreams_tensorized_dot_products() {
         let rows32: Vec<Vec<BinaryElem32>> = (0..5u32)
             .map(|k| {
@@ -220,12 +262,12 @@ mod tests {
         let rows128: Vec<Vec<BinaryElem128>> = (0..5u128)
             .map(|k| {
                 (0..16u128)
-                    .map(|i| BinaryElem128::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ k << 90))
+                    .map(|i| BinaryElem128::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (k << 90)))
                     .collect()
             })
             .collect();
         let rs: Vec<BinaryElem128> = (1..7u128)
-            .map(|i| BinaryElem128::from(i * 0x1234_5678_9abc_def1 << 40 | i))
+            .map(|i| BinaryElem128::from(((i * 0x1234_5678_9abc_def1) << 40) | i))
             .collect();
         let rs_values: Vec<u128> = rs.iter().map(|&r| value(r)).collect();
         for (row, got) in rows32.iter().zip(dots(&rows32, &rs_values)) {

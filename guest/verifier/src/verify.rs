@@ -2,16 +2,15 @@
 //! same transcript, the same checks, the same verdict.
 
 use crate::basis::Basis;
-use crate::field::{dots, value, RowField};
+use crate::field::{dots, hash_row, value, RowField};
 use crate::gf128::mul;
 use crate::tensor::{eval_many, Linear};
 use alloc::vec::Vec;
 use core::fmt;
 use ligerito::security::LOG_INV_RATE;
 use ligerito::transcript::{FiatShamir, Transcript};
-use ligerito::utils::hash_row;
 use ligerito::{FinalizedLigeritoProof, VerifierConfig};
-use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_merkle::{BatchedMerkleProof, Hash, MerkleRoot};
 
 /// A proof as the upstream CLI writes it.
@@ -218,7 +217,7 @@ fn absorb_config(config: &VerifierConfig, fs: &mut impl Transcript) {
 
 /// A round's queries, if the opened rows have the required count and width
 /// and open `root` at them.
-fn open_round<F: BinaryFieldElement>(
+fn open_round<F: RowField>(
     fs: &mut impl Transcript,
     config: &VerifierConfig,
     root: &MerkleRoot,
