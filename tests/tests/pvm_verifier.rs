@@ -130,9 +130,7 @@ fn mutate(p: &mut Proof, rng: &mut Rng) {
             }
         }
         _ => {
-            // the same element changed in the same way in yr and in every
-            // final row position that encodes it is not constructible; an
-            // all-zero yr is the simplest consistent-looking forgery
+            // a forged final message: all zeros
             for x in &mut p.final_ligero_proof.yr {
                 *x = BinaryFieldElement::zero();
             }
