@@ -6,11 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 fn node() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
@@ -29,22 +28,6 @@ fn logged(log: &mut impl BufRead, marker: &str) -> String {
             return rest.split_whitespace().next().unwrap().to_owned();
         }
     }
-}
-
-/// The whole response to `GET /metrics`.
-fn get_metrics(addr: SocketAddr) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
 }
 
 #[test]
@@ -81,7 +64,7 @@ fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
     assert!(out.status.success());
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["block"], 1);
-    let scraped = get_metrics(metrics);
+    let (_, scraped) = common::http(metrics, "GET", "/metrics", "");
     assert!(
         scraped.contains("\nligerito_node_block_height{status=\"best\"} 1\n"),
         "{scraped}"

@@ -137,14 +137,7 @@ mod tests {
 
     #[test]
     fn matches_upstream_multiplication() {
-        // xorshift: deterministic, dense and sparse operands alike
-        let mut s = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s
-        };
+        let mut rng = crate::testing::Rng(0x9e37_79b9_7f4a_7c15);
         let edge = [
             0,
             1,
@@ -160,8 +153,7 @@ mod tests {
             }
         }
         for _ in 0..20_000 {
-            let a = ((next() as u128) << 64) | next() as u128;
-            let b = ((next() as u128) << 64) | next() as u128;
+            let (a, b) = (rng.u128(), rng.u128());
             assert_eq!(mul(a, b), upstream(a, b), "{a:#x} * {b:#x}");
         }
     }

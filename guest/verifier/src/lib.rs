@@ -18,4 +18,7 @@ mod gf128;
 mod tensor;
 mod verify;
 
+#[cfg(test)]
+mod testing;
+
 pub use verify::{verify, IllFormedConfig, Proof, Rejection};

@@ -115,13 +115,8 @@ mod tests {
 
     #[test]
     fn agrees_with_one_point_at_a_time() {
-        let mut s = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s as u128) << 64) | s.rotate_left(29) as u128
-        };
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.u128();
         for (n, width, shift) in [(1, 3, 0), (4, 6, 0), (5, 9, 2), (6, 10, 4)] {
             let from = 1;
             let images: Vec<Vec<u128>> = (0..n + from)

@@ -1,7 +1,30 @@
 //! Helpers for tests that run the `ligerito-node` binary as a server.
+#![allow(dead_code)] // each test crate uses its own part of these
 
-use std::io::{BufReader, Read};
+use std::io::{BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, ChildStderr, Command};
+use std::time::Duration;
+
+/// One HTTP/1.1 request; returns the status and the body.
+pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = response.split_once("\r\n\r\n").unwrap().1.to_owned();
+    (status, body)
+}
 
 /// Sends SIGTERM, waits for a clean exit and returns the rest of the log.
 pub fn stop_with_sigterm(mut server: Child, mut log: BufReader<ChildStderr>) -> String {
