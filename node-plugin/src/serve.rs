@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// Proofs per second each client IP may submit, e.g. 10 or 10/s.
     #[arg(long, value_name = "N/s", value_parser = parse_rate)]
     rate_limit: Option<NonZeroU32>,
+    /// Verdicts kept for repeated proofs (least recently used out first); 0 turns the cache off.
+    #[arg(long, value_name = "N", default_value_t = RpcConfig::default().cache_entries)]
+    cache_entries: u32,
 }
 
 fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
@@ -93,6 +96,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         max_connections: args.max_connections,
         api_keys,
         rate_limit: args.rate_limit,
+        cache_entries: args.cache_entries,
     };
     let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
     let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);

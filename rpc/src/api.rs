@@ -55,6 +55,9 @@ pub struct VerifyResult {
     pub verdict: Verdict,
     pub backend: Backend,
     pub log_size: u32,
+    /// Answered from the verdict cache (no guest ran, so `elapsed_ms` is 0).
+    #[serde(default)]
+    pub cached: bool,
 }
 
 /// What `ligerito_config` and `GET /config` return.

@@ -29,6 +29,9 @@ pub struct RpcConfig {
     pub api_keys: HashSet<String>,
     /// Proofs per second per client IP; `None` means no limit.
     pub rate_limit: Option<NonZeroU32>,
+    /// Verdicts kept for repeated proofs (least recently used first out);
+    /// 0 turns the cache off.
+    pub cache_entries: u32,
 }
 
 impl Default for RpcConfig {
@@ -43,6 +46,7 @@ impl Default for RpcConfig {
             max_connections: 64,
             api_keys: HashSet::new(),
             rate_limit: None,
+            cache_entries: 10_000,
         }
     }
 }

@@ -10,6 +10,7 @@
 //! docs/RPC.md documents the interface.
 
 mod api;
+mod cache;
 mod config;
 pub mod error;
 mod http;
@@ -29,6 +30,7 @@ pub use metrics::serve_metrics;
 pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, ServeError, SystemRpc};
 
+use cache::VerdictCache;
 use ligerito_executor::{Executor, ExecutorError};
 use metrics::Metrics;
 use prometheus_client::registry::Registry;
@@ -48,6 +50,7 @@ struct Shared {
     config: RpcConfig,
     workers: Workers,
     rate: Option<RateLimiter>,
+    cache: Option<VerdictCache>,
     metrics: Metrics,
     ready: AtomicBool,
     code_hash: String,
@@ -68,6 +71,11 @@ impl LigeritoRpc {
         let rate = config
             .rate_limit
             .map(|n| RateLimiter::new(n.get(), config.max_batch as u32));
+        let cache = VerdictCache::new(
+            config.cache_entries,
+            executor.code().hash(),
+            config.gas_limit,
+        );
         let code_hash = executor.code().hash().to_string();
         Ok(Self {
             shared: Arc::new(Shared {
@@ -75,6 +83,7 @@ impl LigeritoRpc {
                 config,
                 workers,
                 rate,
+                cache,
                 metrics,
                 ready: AtomicBool::new(false),
                 code_hash,

@@ -8,7 +8,7 @@ use crate::LigeritoRpc;
 use jsonrpsee::core::{async_trait, RpcResult};
 use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::Extensions;
-use ligerito_executor::{sizes, Verdict};
+use ligerito_executor::{sizes, Outcome, Verdict};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -118,25 +118,62 @@ impl LigeritoRpc {
         }
     }
 
-    /// Verifies the jobs on the worker pool; a host failure fails the call.
+    /// Answers each job from the verdict cache or, for the rest, on the
+    /// worker pool; a host failure fails the call.
     async fn run(&self, jobs: Vec<Job>) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
-        let log_sizes: Vec<u32> = jobs.iter().map(|j| j.log_size).collect();
-        let config = &self.shared.config;
-        let results = self
-            .shared
-            .workers
-            .verify(jobs)
-            .await
-            .map_err(|Busy| error::busy(config.workers + config.queue))?;
-        let mut reports = Vec::with_capacity(results.len());
-        for (result, log_size) in results.into_iter().zip(log_sizes) {
+        let shared = &self.shared;
+        let mut reports: Vec<Option<VerifyResult>> = Vec::with_capacity(jobs.len());
+        let mut misses = Vec::new();
+        let mut keys = Vec::new();
+        for job in jobs {
+            let key = shared
+                .cache
+                .as_ref()
+                .map(|c| c.key(job.log_size, &job.proof));
+            let hit = key.and_then(|k| shared.cache.as_ref()?.get(&k));
+            match hit {
+                Some(outcome) => {
+                    shared.metrics.cache_hits.inc();
+                    reports.push(Some(self.result(outcome, job.log_size, 0.0, true)));
+                }
+                None => {
+                    if key.is_some() {
+                        shared.metrics.cache_misses.inc();
+                    }
+                    reports.push(None);
+                    keys.push(key);
+                    misses.push(job);
+                }
+            }
+        }
+        let log_sizes: Vec<u32> = misses.iter().map(|j| j.log_size).collect();
+        let config = &shared.config;
+        let results = if misses.is_empty() {
+            Vec::new()
+        } else {
+            shared
+                .workers
+                .verify(misses)
+                .await
+                .map_err(|Busy| error::busy(config.workers + config.queue))?
+        };
+        let mut fresh = Vec::with_capacity(results.len());
+        for ((result, log_size), key) in results.into_iter().zip(log_sizes).zip(keys) {
             let done = result.map_err(|e| {
                 tracing::error!("verification failed on the host: {e}");
                 error::internal(e)
             })?;
-            reports.push(self.report(done, log_size));
+            if let (Some(cache), Some(key)) = (&shared.cache, key) {
+                cache.insert(key, done.outcome.clone());
+            }
+            fresh.push(self.report(done, log_size));
         }
-        self.shared.ready.store(true, Ordering::Release);
+        let mut fresh = fresh.into_iter();
+        let reports = reports
+            .into_iter()
+            .map(|r| r.or_else(|| fresh.next()).expect("one result per job"))
+            .collect();
+        shared.ready.store(true, Ordering::Release);
         Ok(reports)
     }
 
@@ -152,16 +189,27 @@ impl LigeritoRpc {
             elapsed_ms = elapsed.as_secs_f64() * 1e3,
             "verified"
         );
+        self.result(outcome, log_size, elapsed.as_secs_f64() * 1e3, false)
+    }
+
+    fn result(
+        &self,
+        outcome: Outcome,
+        log_size: u32,
+        elapsed_ms: f64,
+        cached: bool,
+    ) -> VerifyResult {
         VerifyResult {
             valid: outcome.is_valid(),
             exit_code: outcome.exit_code,
             gas_used: outcome.gas_used,
             message: outcome.message,
-            elapsed_ms: (elapsed.as_secs_f64() * 1e6).round() / 1e3,
+            elapsed_ms: (elapsed_ms * 1e3).round() / 1e3,
             code_hash: self.shared.code_hash.clone(),
             verdict: outcome.verdict,
             backend: self.shared.config.backend,
             log_size,
+            cached,
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Metrics {
     pub in_flight: Gauge,
     pub busy: Counter,
     pub unauthorized: Counter,
+    pub cache_hits: Counter,
+    pub cache_misses: Counter,
 }
 
 impl Default for Metrics {
@@ -55,6 +57,8 @@ impl Default for Metrics {
             in_flight: Gauge::default(),
             busy: Counter::default(),
             unauthorized: Counter::default(),
+            cache_hits: Counter::default(),
+            cache_misses: Counter::default(),
         }
     }
 }
@@ -92,6 +96,16 @@ impl Metrics {
             "ligerito_rpc_in_flight",
             "Verifications running",
             self.in_flight.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_cache_hits",
+            "Proofs answered from the verdict cache",
+            self.cache_hits.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_cache_misses",
+            "Proofs looked up in the verdict cache and verified",
+            self.cache_misses.clone(),
         );
         registry.register(
             "ligerito_rpc_busy_rejections",

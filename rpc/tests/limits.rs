@@ -187,7 +187,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
     let (a, b) = (proof.clone(), proof);
     let over_http = tokio::spawn(async move { http.verify(a, 12).await });
     let over_ws = tokio::spawn(async move { ws.verify(b, 12).await });
-    // One running, one queued: each takes the interpreter ~0.4 s.
+    // One running, one queued: each takes the interpreter ~60 ms.
     let rpc = server.rpc.clone();
     wait_for("both calls to be admitted", || {
         let health = rpc.health();

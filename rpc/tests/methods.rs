@@ -31,10 +31,12 @@ async fn verdicts_match_the_executor_over_http_and_websocket() {
             .verify(12, &bytes, DEFAULT_GAS_LIMIT, server.rpc.config().backend)
             .unwrap();
         assert_eq!(cli.verdict, verdict, "{}", cli.message);
-        for result in [
-            http.verify(proof.clone(), 12).await.unwrap(),
-            ws.verify(proof.clone(), 12).await.unwrap(),
+        // the second answer, over the other transport, comes from the cache
+        for (result, cached) in [
+            (http.verify(proof.clone(), 12).await.unwrap(), false),
+            (ws.verify(proof.clone(), 12).await.unwrap(), true),
         ] {
+            assert_eq!(result.cached, cached);
             assert_eq!(result.verdict, cli.verdict);
             assert_eq!(result.valid, cli.is_valid());
             assert_eq!(result.exit_code, cli.exit_code);
@@ -42,7 +44,7 @@ async fn verdicts_match_the_executor_over_http_and_websocket() {
             assert_eq!(result.message, cli.message);
             assert_eq!(result.code_hash, executor().code().hash().to_string());
             assert_eq!(result.log_size, 12);
-            assert!(result.elapsed_ms > 0.0);
+            assert_eq!(result.elapsed_ms > 0.0, !cached);
         }
     }
     server.stop().await;
@@ -242,4 +244,41 @@ async fn a_host_failure_is_an_internal_error() {
         "{}",
         e.message()
     );
+}
+
+#[tokio::test]
+async fn a_repeated_proof_is_answered_from_the_verdict_cache() {
+    let server = TestServer::start(config()).await;
+    let http = server.http();
+    let (valid, invalid) = (valid(12), invalid());
+    let first = http.verify(valid.clone(), 12).await.unwrap();
+    let again = http.verify(valid, 12).await.unwrap();
+    assert!(!first.cached && again.cached);
+    assert_eq!(again.elapsed_ms, 0.0);
+    assert_eq!(
+        (again.verdict, again.gas_used, &again.message),
+        (first.verdict, first.gas_used, &first.message)
+    );
+    // a verdict is cached per proof and size, whatever it is
+    let rejected = http.verify(invalid.clone(), 12).await.unwrap();
+    let rejected_again = http.verify(invalid.clone(), 12).await.unwrap();
+    assert_eq!(rejected.verdict, Verdict::Invalid);
+    assert!(!rejected.cached && rejected_again.cached);
+    let other_size = http.verify(invalid, 16).await.unwrap();
+    assert!(!other_size.cached);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn no_cache_verifies_every_time() {
+    let server = TestServer::start(RpcConfig {
+        cache_entries: 0,
+        ..config()
+    })
+    .await;
+    let http = server.http();
+    for _ in 0..2 {
+        assert!(!http.verify(valid(12), 12).await.unwrap().cached);
+    }
+    server.stop().await;
 }
