@@ -6,7 +6,11 @@
 //!
 //!   cargo bench -p ligerito-tests --bench ratios                   # 12, 16, 20, 22, 24
 //!   LIGERITO_BENCH_SIZES=20 cargo bench -p ligerito-tests --bench ratios
-//!   LIGERITO_BENCH_QUICK=1 cargo bench -p ligerito-tests --bench ratios   # fewer runs
+//!   LIGERITO_BENCH_QUICK=1 cargo bench -p ligerito-tests --bench ratios   # 12, 16, 20; fewer runs
+//!
+//! Also draws docs/verify-time.svg (the temp dir in quick mode).
+
+mod common;
 
 use ligerito_executor::{Backend, Code, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_tests::valid_proof;
@@ -24,13 +28,18 @@ fn sizes() -> Vec<u32> {
                     .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
             })
             .collect(),
+        Err(_) if common::quick() => vec![12, 16, 20],
         Err(_) => vec![12, 16, 20, 22, 24],
     }
 }
 
-/// Builds bench/native with `rustflags` into its own target directory.
+/// Builds bench/native with `rustflags` into its own directory under the
+/// workspace's target directory (`CARGO_TARGET_DIR` when set, as for cargo).
 fn build_native(root: &Path, name: &str, rustflags: &str) -> PathBuf {
-    let target = root.join("target/native-bench").join(name);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("native-bench")
+        .join(name);
     let status = Command::new(env!("CARGO"))
         .args([
             "build",
@@ -103,7 +112,7 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter is not meaningful here.
-    let quick = std::env::var_os("LIGERITO_BENCH_QUICK").is_some();
+    let quick = common::quick();
     let runs = if quick { 3 } else { 15 };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let clmul = std::is_x86_feature_detected!("pclmulqdq")
@@ -114,6 +123,7 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("ligerito-ratios-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
 
+    let mut plot = Plot::default();
     println!("| size | gas | reference gas | native CLMUL | native soft | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for log_size in sizes() {
@@ -125,6 +135,7 @@ fn main() {
         let (compiler, gas) = guest(&ours, log_size, &proof, Backend::Compiler, runs);
         let (interpreter, _) = guest(&ours, log_size, &proof, Backend::Interpreter, runs.min(5));
         let (_, reference_gas) = guest(&reference, log_size, &proof, Backend::Compiler, 1);
+        plot.add(log_size, native_clmul, compiler, interpreter);
         let or_none = |d: Option<String>| d.unwrap_or_else(|| "n/a".into());
         println!(
             "| 2^{log_size} | {gas} | {reference_gas} | {} | {} | {} | {} | {} | {} | {} |",
@@ -138,4 +149,54 @@ fn main() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+    plot.chart().write("verify-time.svg");
+}
+
+/// Verify time per size, in milliseconds, for the plot.
+#[derive(Default)]
+struct Plot {
+    sizes: Vec<u32>,
+    clmul: Vec<(f64, f64)>,
+    compiler: Vec<(f64, f64)>,
+    interpreter: Vec<(f64, f64)>,
+}
+
+impl Plot {
+    fn add(
+        &mut self,
+        log_size: u32,
+        clmul: Option<Duration>,
+        compiler: Duration,
+        interpreter: Duration,
+    ) {
+        let x = f64::from(log_size);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        self.sizes.push(log_size);
+        self.clmul.extend(clmul.map(|d| (x, ms(d))));
+        self.compiler.push((x, ms(compiler)));
+        self.interpreter.push((x, ms(interpreter)));
+    }
+
+    fn chart(self) -> common::Chart<'static> {
+        let series = |name: &str, points| common::Series {
+            name: name.into(),
+            points,
+        };
+        common::Chart {
+            title: "Verify time per size (one thread, median)",
+            x_label: "polynomial size",
+            y_label: "milliseconds (log scale)",
+            x_ticks: self
+                .sizes
+                .iter()
+                .map(|&s| (f64::from(s), format!("2^{s}")))
+                .collect(),
+            log_y: true,
+            series: vec![
+                series("native CLMUL", self.clmul),
+                series("PolkaVM compiler", self.compiler),
+                series("PolkaVM interpreter", self.interpreter),
+            ],
+        }
+    }
 }

@@ -1,0 +1,355 @@
+//! The system under load, on loopback only, each part bounded in time:
+//!
+//! - `rpc`: `ligerito_verify` at 2^20 on the server `ligerito-node serve`
+//!   runs (started in this process on 127.0.0.1:0), 1, 2, 4 and 8 clients,
+//!   1 and 2 workers: latency p50/p99, throughput, and the process's peak RSS.
+//! - `node`: verify extrinsics (2^12 and 2^20) through the node core on a
+//!   chain in a temp dir: pool admission, sealing, extrinsics per second, and
+//!   block import (re-executing the stored blocks, as a restarted or
+//!   syncing node does).
+//! - `memory`: peak RSS of one verification per size and backend, each in a
+//!   child process of this binary.
+//!
+//!   cargo bench -p ligerito-tests --bench load                 # all three
+//!   cargo bench -p ligerito-tests --bench load -- rpc          # one part
+//!   LIGERITO_BENCH_QUICK=1 cargo bench -p ligerito-tests --bench load
+//!
+//! Prints Markdown tables; draws docs/rpc-throughput.svg (the temp dir in
+//! quick mode).
+
+mod common;
+
+use codec::Encode;
+use common::{mib, percentile, quick, status_kib};
+use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_node::chain::Chain;
+use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
+use ligerito_node::store::Store;
+use ligerito_rpc::{serve, LigeritoApiClient, LigeritoRpc, RpcConfig};
+use ligerito_runtime::{dev_account, Call, GenesisConfig, UncheckedExtrinsic};
+use ligerito_tests::{proof_with_seed, valid_proof};
+use sp_core::bounded::BoundedVec;
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Set in the child that measures one verification: `size,backend,proof file`.
+const CHILD: &str = "LIGERITO_BENCH_MEMORY_CHILD";
+
+fn main() {
+    if let Ok(job) = std::env::var(CHILD) {
+        memory_child(&job);
+        return;
+    }
+    // `cargo bench` passes `--bench`; any other argument picks the parts.
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
+    let start = Instant::now();
+    if wanted("memory") {
+        memory();
+    }
+    if wanted("node") {
+        node();
+    }
+    if wanted("rpc") {
+        rpc();
+    }
+    eprintln!("load bench: {:.1} s", start.elapsed().as_secs_f64());
+}
+
+// ---- RPC ----
+
+struct Load {
+    calls: usize,
+    wall: Duration,
+    /// Per call, in milliseconds, sorted.
+    latencies: Vec<f64>,
+}
+
+/// `clients` clients, each on its own connection, call `ligerito_verify` back
+/// to back until `duration` has passed or `max_calls` calls were made.
+async fn drive(
+    addr: std::net::SocketAddr,
+    proof: Arc<String>,
+    log_size: u32,
+    clients: usize,
+    duration: Duration,
+    max_calls: usize,
+) -> Load {
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let proof = proof.clone();
+            tokio::spawn(async move {
+                let client = jsonrpsee::http_client::HttpClientBuilder::default()
+                    .request_timeout(Duration::from_secs(60))
+                    .build(format!("http://{addr}"))
+                    .expect("client");
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline && latencies.len() < max_calls {
+                    let call = Instant::now();
+                    let result = client
+                        .verify(proof.to_string(), log_size)
+                        .await
+                        .expect("ligerito_verify");
+                    assert!(result.valid, "{}", result.message);
+                    latencies.push(call.elapsed().as_secs_f64() * 1e3);
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("client task"));
+    }
+    let wall = start.elapsed();
+    latencies.sort_by(f64::total_cmp);
+    Load {
+        calls: latencies.len(),
+        wall,
+        latencies,
+    }
+}
+
+fn rpc() {
+    const LOG_SIZE: u32 = 20;
+    let (duration, max_calls) = if quick() {
+        (Duration::from_millis(700), 100)
+    } else {
+        (Duration::from_secs(5), 2_000)
+    };
+    let proof = Arc::new(format!("0x{}", hex::encode(valid_proof(LOG_SIZE))));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let executor = Arc::new(Executor::new());
+    // The proof and the guest are ready; what follows is the server's own peak.
+    let peak_reset = common::reset_peak();
+    let rss_before = status_kib("VmRSS");
+
+    println!("\n### RPC: `ligerito_verify` at 2^{LOG_SIZE}, compiler backend\n");
+    println!("| workers | clients | calls | throughput | p50 | p99 |");
+    println!("|---|---|---|---|---|---|");
+    let mut series = Vec::new();
+    for workers in [1, 2] {
+        let mut points = Vec::new();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind 127.0.0.1:0");
+            let addr = listener.local_addr().expect("address");
+            let config = RpcConfig {
+                workers,
+                backend: Backend::preferred(),
+                ..RpcConfig::default()
+            };
+            let rpc = LigeritoRpc::new(executor.clone(), config).expect("config");
+            rpc.prepare().await.expect("guest loads");
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let server = tokio::spawn(serve(listener, rpc, async {
+                let _ = stopped.await;
+            }));
+            // One call first, so connection set-up is not in the figures.
+            drive(addr, proof.clone(), LOG_SIZE, 1, Duration::ZERO, 1).await;
+            for clients in [1, 2, 4, 8] {
+                let load = drive(addr, proof.clone(), LOG_SIZE, clients, duration, max_calls).await;
+                let throughput = load.calls as f64 / load.wall.as_secs_f64();
+                println!(
+                    "| {workers} | {clients} | {} | {throughput:.1} /s | {:.1} ms | {:.1} ms |",
+                    load.calls,
+                    percentile(&load.latencies, 50.0),
+                    percentile(&load.latencies, 99.0),
+                );
+                points.push((clients as f64, throughput));
+            }
+            stop.send(()).expect("server running");
+            tokio::time::timeout(Duration::from_secs(30), server)
+                .await
+                .expect("the server stops")
+                .expect("server task")
+                .expect("server");
+        });
+        series.push(common::Series {
+            name: format!("{workers} worker{}", if workers == 1 { "" } else { "s" }),
+            points,
+        });
+    }
+    if let (true, Some(before), Some(peak)) = (peak_reset, rss_before, status_kib("VmHWM")) {
+        println!(
+            "\nProcess RSS (server and clients): {} before the load, peak {} during it.",
+            mib(before),
+            mib(peak)
+        );
+    }
+    common::Chart {
+        title: "ligerito_verify at 2^20 over HTTP, loopback",
+        x_label: "concurrent clients",
+        y_label: "verifications per second",
+        x_ticks: [1, 2, 4, 8]
+            .map(|c: u32| (f64::from(c), c.to_string()))
+            .into(),
+        log_y: false,
+        series,
+    }
+    .write("rpc-throughput.svg");
+}
+
+// ---- Node ----
+
+fn node() {
+    let cases: &[(u32, usize, usize)] = if quick() {
+        &[(12, 2, 4), (20, 1, 2)]
+    } else {
+        &[(12, 4, 16), (20, 4, 8)]
+    };
+    println!("\n### Node: verify extrinsics through the node core (compiler backend)\n");
+    println!("| size | blocks x extrinsics | admit (pool) | seal per block | extrinsics/s sealing | import per block |");
+    println!("|---|---|---|---|---|---|");
+    for &(log_size, blocks, per_block) in cases {
+        node_case(log_size, blocks, per_block);
+    }
+}
+
+fn node_case(log_size: u32, blocks: usize, per_block: usize) {
+    let base = std::env::temp_dir().join(format!(
+        "ligerito-load-node-{}-{log_size}",
+        std::process::id()
+    ));
+    let plugin = LigeritoPlugin::open(PluginConfig::dev(base.clone())).expect("open the chain");
+    let genesis = plugin.with_chain(|chain| chain.runtime().genesis_hash());
+    let signer = dev_account("bob");
+    // A proof verifies once per chain, so every extrinsic needs its own.
+    let extrinsics: Vec<Vec<u8>> = (0..blocks * per_block)
+        .map(|i| {
+            let call = Call::Verify {
+                log_size,
+                proof: BoundedVec::try_from(proof_with_seed(log_size, 1_000 + i as u64))
+                    .expect("proof within the bound"),
+            };
+            UncheckedExtrinsic::sign(&signer, call, i as u64, genesis).encode()
+        })
+        .collect();
+
+    let mut admit = Duration::ZERO;
+    let mut seal = Duration::ZERO;
+    for block in extrinsics.chunks(per_block) {
+        let start = Instant::now();
+        for xt in block {
+            plugin.submit(xt.clone()).expect("admitted");
+        }
+        admit += start.elapsed();
+        let start = Instant::now();
+        let sealed = plugin.seal_pending().expect("sealed").expect("a block");
+        seal += start.elapsed();
+        assert_eq!(sealed.receipt.outcomes.len(), per_block);
+        assert!(sealed.receipt.outcomes.iter().all(|o| o.result.is_ok()));
+    }
+    let best = plugin.with_chain(|chain| chain.best().clone());
+    drop(plugin);
+
+    let start = Instant::now();
+    let store = Store::open(&base.join(ligerito_node::CHAIN_DB)).expect("store");
+    let replayed = Chain::replay(
+        store,
+        GenesisConfig::dev(),
+        Arc::new(Executor::new()),
+        Backend::preferred(),
+    )
+    .expect("replay");
+    let import = start.elapsed();
+    assert_eq!(replayed.best(), &best);
+    drop(replayed);
+    std::fs::remove_dir_all(&base).expect("remove the chain");
+
+    let n = (blocks * per_block) as f64;
+    let per = |d: Duration, count: f64| format!("{:.2} ms", d.as_secs_f64() * 1e3 / count);
+    println!(
+        "| 2^{log_size} | {blocks} x {per_block} | {} per extrinsic | {} | {:.0} | {} |",
+        per(admit, n),
+        per(seal, blocks as f64),
+        n / seal.as_secs_f64(),
+        per(import, blocks as f64),
+    );
+}
+
+// ---- Memory ----
+
+fn memory() {
+    let sizes: &[u32] = if quick() {
+        &[12, 20]
+    } else {
+        &[12, 16, 20, 22, 24]
+    };
+    let dir = std::env::temp_dir().join(format!("ligerito-load-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // The compiler backend's guest runs in PolkaVM's sandbox processes
+    // (reparented to init), which this does not see.
+    println!("\n### Peak memory of one verification (host process RSS, a fresh one each)\n");
+    println!("| size | proof bytes | backend | host RSS, guest ready | peak host RSS | growth |");
+    println!("|---|---|---|---|---|---|");
+    for &log_size in sizes {
+        let proof = valid_proof(log_size);
+        let file = dir.join(format!("proof_{log_size}.bin"));
+        std::fs::write(&file, &proof).expect("write the proof");
+        for backend in Backend::ALL {
+            let (ready, peak) = memory_in_child(log_size, backend, &file);
+            println!(
+                "| 2^{log_size} | {} | {backend} | {} | {} | {} |",
+                proof.len(),
+                mib(ready),
+                mib(peak),
+                mib(peak.saturating_sub(ready)),
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).expect("remove the temp dir");
+}
+
+/// Runs this binary again as the child that verifies one proof; returns its
+/// RSS with the module compiled and its peak RSS, in KiB. The compiler
+/// backend runs the guest in PolkaVM's sandbox processes, which are not
+/// counted here; the interpreter runs it in this process.
+fn memory_in_child(log_size: u32, backend: Backend, proof: &Path) -> (u64, u64) {
+    let out = Command::new(std::env::current_exe().expect("this binary"))
+        .env(CHILD, format!("{log_size},{backend},{}", proof.display()))
+        .output()
+        .expect("run the child");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut numbers = stdout.split_whitespace().map(|n| n.parse().expect("KiB"));
+    let ready = numbers.next().expect("ready");
+    let peak = numbers.next().expect("peak");
+    (ready, peak)
+}
+
+fn memory_child(job: &str) {
+    let mut fields = job.splitn(3, ',');
+    let log_size: u32 = fields.next().and_then(|s| s.parse().ok()).expect("size");
+    let backend = match fields.next() {
+        Some("interpreter") => Backend::Interpreter,
+        _ => Backend::Compiler,
+    };
+    let proof = std::fs::read(fields.next().expect("proof file")).expect("read the proof");
+    let executor = Executor::new();
+    executor
+        .prepare(executor.code(), backend)
+        .expect("the guest loads");
+    let ready = status_kib("VmRSS").expect("VmRSS in /proc/self/status");
+    let outcome = executor
+        .verify(log_size, &proof, DEFAULT_GAS_LIMIT, backend)
+        .expect("executor");
+    assert!(outcome.is_valid(), "{}", outcome.message);
+    let peak = status_kib("VmHWM").expect("VmHWM in /proc/self/status");
+    println!("{ready} {peak}");
+}
