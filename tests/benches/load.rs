@@ -145,9 +145,12 @@ fn rpc() {
                 .await
                 .expect("bind 127.0.0.1:0");
             let addr = listener.local_addr().expect("address");
+            // Every call sends the same proof: without the verdict cache,
+            // so each one is a verification.
             let config = RpcConfig {
                 workers,
                 backend: Backend::preferred(),
+                cache_entries: 0,
                 ..RpcConfig::default()
             };
             let rpc = LigeritoRpc::new(executor.clone(), config).expect("config");
