@@ -1,0 +1,324 @@
+//! Bounded load on loopback against the `ligerito-node` binary: `serve`
+//! with a small worker pool, and the dev node's `author_submitExtrinsic`
+//! past its pool's capacity. At saturation every request gets its correct
+//! answer or the documented busy error (-32050 / HTTP 503; 1016 for a full
+//! pool), none goes unanswered, and the process's resident memory (VmRSS)
+//! stays bounded. Figures go to stderr (`-- --nocapture`; docs/PERFORMANCE.md).
+
+#![cfg(target_os = "linux")] // VmRSS from /proc; SIGTERM with kill
+
+use codec::Encode;
+use ligerito_runtime::{dev_account, Call, UncheckedExtrinsic};
+use serde_json::{json, Value};
+use sp_core::bounded::BoundedVec;
+use sp_core::H256;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+/// Memory `serve` may reach under this load: ten times what it was
+/// measured at (about 23 MiB, docs/PERFORMANCE.md).
+const SERVE_RSS_BOUND_KIB: u64 = 256 << 10;
+/// Memory the dev node may reach with a full pool (measured: about 125 MiB):
+/// the pool's 64 MiB twice over (encoded and decoded), the requests in
+/// flight and the process itself.
+const NODE_RSS_BOUND_KIB: u64 = 384 << 10;
+
+fn spawn(args: &[&str]) -> (Child, BufReader<ChildStderr>, SocketAddr) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
+        .args(args)
+        .args(["--rpc-addr", "127.0.0.1:0", "--no-prometheus"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let addr = loop {
+        let mut line = String::new();
+        assert_ne!(log.read_line(&mut line).unwrap(), 0, "never listened");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().parse().unwrap();
+        }
+    };
+    (child, log, addr)
+}
+
+/// One HTTP request on a new connection: status and body. Panics if the
+/// server does not answer within 60 s: an unanswered request is a failure.
+fn http(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("an answer");
+    let status = response[9..12].parse().unwrap();
+    let (_, body) = response.split_once("\r\n\r\n").expect("a body");
+    (status, body.to_owned())
+}
+
+fn rpc(addr: SocketAddr, method: &str, params: Value) -> Value {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let (status, body) = http(addr, "/", &body.to_string());
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().strip_suffix("kB"))
+        .map(|v| v.trim().parse().unwrap())
+        .unwrap()
+}
+
+/// Samples the process's VmRSS every 20 ms until stopped; returns the peak.
+struct RssSampler {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<u64>,
+}
+
+impl RssSampler {
+    fn start(pid: u32) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !stopped.load(Ordering::Relaxed) {
+                peak = peak.max(rss_kib(pid));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            peak
+        });
+        Self { stop, thread }
+    }
+
+    fn peak(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+fn sigterm(mut child: Child, mut log: BufReader<ChildStderr>) -> String {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    log.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    rest
+}
+
+/// Runs `f(thread, request)` for `threads` × `per_thread` requests, all
+/// threads released at once.
+fn burst<T: Send + 'static>(
+    threads: usize,
+    per_thread: usize,
+    f: impl Fn(usize, usize) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let f = Arc::new(f);
+    let start = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|thread| {
+            let (f, start) = (f.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                (0..per_thread).map(|i| f(thread, i)).collect::<Vec<T>>()
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum Answer {
+    Verdict,
+    Busy,
+}
+
+#[test]
+fn serve_at_saturation_answers_every_request_or_says_busy() {
+    // The same two proofs over and over: without the verdict cache, so
+    // that every request needs a worker.
+    let (child, log, addr) = spawn(&[
+        "serve",
+        "--workers",
+        "1",
+        "--queue",
+        "2",
+        "--max-batch",
+        "3",
+        "--cache-entries",
+        "0",
+    ]);
+    let pid = child.id();
+    let valid = hex::encode(ligerito_tests::proof_with_seed(12, 70));
+    let mut tampered = ligerito_tests::proof_with_seed(12, 71);
+    tampered[100] ^= 1;
+    let invalid = hex::encode(tampered);
+    let idle = rss_kib(pid);
+    let (threads, per_thread, rounds) = (32, 8, 3);
+    let mut peaks = Vec::new();
+    let started = Instant::now();
+    let mut counts = (0, 0);
+    for _ in 0..rounds {
+        let sampler = RssSampler::start(pid);
+        let (valid, invalid) = (valid.clone(), invalid.clone());
+        let answers = burst(threads, per_thread, move |thread, i| {
+            let (proof, expected) = if (thread + i) % 2 == 0 {
+                (&valid, "valid")
+            } else {
+                (&invalid, "invalid")
+            };
+            // Half JSON-RPC, half REST.
+            let (status, body) = if thread % 2 == 0 {
+                let call = json!({"jsonrpc": "2.0", "id": i, "method": "ligerito_verify",
+                    "params": [format!("0x{proof}"), 12]});
+                http(addr, "/", &call.to_string())
+            } else {
+                let call = json!({"proof_size": 12, "proof_bytes": proof});
+                http(addr, "/verify", &call.to_string())
+            };
+            let answer: Value = serde_json::from_str(&body).unwrap();
+            let verdict = answer.get("result").unwrap_or(&answer)["verdict"].as_str();
+            if verdict.is_some() {
+                assert_eq!(status, 200, "{body}");
+                assert_eq!(verdict, Some(expected), "{body}");
+                Answer::Verdict
+            } else {
+                assert_eq!(answer["error"]["code"], -32050, "{body}");
+                assert_eq!(status, if thread % 2 == 0 { 200 } else { 503 }, "{body}");
+                Answer::Busy
+            }
+        });
+        assert_eq!(answers.len(), threads * per_thread, "none lost");
+        counts.0 += answers.iter().filter(|a| **a == Answer::Verdict).count();
+        counts.1 += answers.iter().filter(|a| **a == Answer::Busy).count();
+        peaks.push(sampler.peak());
+    }
+    let elapsed = started.elapsed();
+    let after = rss_kib(pid);
+    let (verdicts, busy) = counts;
+    eprintln!(
+        "serve --workers 1 --queue 2: {rounds} rounds of {threads} threads x {per_thread} \
+         requests (2^12 proofs) in {elapsed:.1?}: {verdicts} verdicts, {busy} busy; \
+         VmRSS idle {idle} KiB, peak per round {peaks:?} KiB, after {after} KiB"
+    );
+    assert!(
+        verdicts > 0 && busy > 0,
+        "saturated: {verdicts} verdicts, {busy} busy"
+    );
+    for peak in &peaks {
+        assert!(*peak < SERVE_RSS_BOUND_KIB, "VmRSS {peak} KiB");
+    }
+    // The last round's peak is not much above the first's: nothing accumulates.
+    assert!(peaks[rounds - 1] < peaks[0] + (64 << 10), "{peaks:?}");
+    sigterm(child, log);
+}
+
+#[test]
+fn dev_node_pool_fills_then_refuses_and_loses_nothing_accepted() {
+    // A block time far beyond the test: nothing is sealed until SIGTERM.
+    let base = std::env::temp_dir().join(format!("ligerito-load-{}", std::process::id()));
+    let base_arg = base.to_str().unwrap().to_owned();
+    let (child, log, addr) = spawn(&[
+        "run",
+        "--dev",
+        "--block-time",
+        "3600000",
+        "--base-path",
+        &base_arg,
+    ]);
+    let pid = child.id();
+    let genesis = rpc(addr, "ligerito_genesisHash", json!([]));
+    let genesis =
+        H256::from_slice(&hex::decode(&genesis["result"].as_str().unwrap()[2..]).unwrap());
+    let idle = rss_kib(pid);
+    // 16 signers, 72 nonces each: 1152 extrinsics for a pool of 1024, each
+    // with a whole proof. One proof throughout keeps the final block quick
+    // to seal: after the first, each is AlreadyVerified before the guest runs.
+    let proof = ligerito_tests::proof_with_seed(12, 72);
+    let proof_len = proof.len();
+    let (threads, per_thread) = (16, 72);
+    let sampler = RssSampler::start(pid);
+    let started = Instant::now();
+    let answers = burst(threads, per_thread, move |thread, nonce| {
+        let signer = dev_account(&format!("load{thread}"));
+        let call = Call::Verify {
+            log_size: 12,
+            proof: BoundedVec::try_from(proof.clone()).unwrap(),
+        };
+        let xt = UncheckedExtrinsic::sign(&signer, call, nonce as u64, genesis).encode();
+        let answer = rpc(
+            addr,
+            "author_submitExtrinsic",
+            json!([format!("0x{}", hex::encode(xt))]),
+        );
+        match answer["error"]["code"].as_i64() {
+            None => {
+                assert!(answer["result"].is_string(), "{answer}");
+                Answer::Verdict
+            }
+            Some(code) => {
+                assert_eq!(code, 1016, "{answer}");
+                Answer::Busy
+            }
+        }
+    });
+    let elapsed = started.elapsed();
+    let peak = sampler.peak();
+    assert_eq!(answers.len(), threads * per_thread, "none lost");
+    let accepted = answers.iter().filter(|a| **a == Answer::Verdict).count();
+    let full = answers.len() - accepted;
+    assert_eq!(accepted, 1024, "the pool holds 1024 extrinsics");
+    eprintln!(
+        "run --dev: {threads} threads x {per_thread} author_submitExtrinsic ({proof_len}-byte \
+         proofs) in {elapsed:.1?}: \
+         {accepted} accepted, {full} refused with 1016 (pool full); VmRSS idle {idle} KiB, \
+         peak {peak} KiB"
+    );
+    assert!(peak < NODE_RSS_BOUND_KIB, "VmRSS {peak} KiB");
+
+    // SIGTERM seals what is pending: what was accepted and can apply.
+    let rest = sigterm(child, log);
+    let sealed: usize = rest
+        .lines()
+        .filter_map(|l| l.split(") with ").nth(1))
+        .map(|n| {
+            n.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    let dropped: usize = rest
+        .lines()
+        .filter_map(|l| l.split("dropping ").nth(1))
+        .map(|n| {
+            n.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(sealed + dropped, accepted, "{rest}");
+    std::fs::remove_dir_all(base).unwrap();
+}
