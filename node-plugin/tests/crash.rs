@@ -7,6 +7,8 @@
 
 #![cfg(unix)] // Child::kill is SIGKILL
 
+mod common;
+
 use codec::Encode;
 use ligerito_runtime::{dev_account, Call, UncheckedExtrinsic};
 use rand::{Rng, SeedableRng};
@@ -70,29 +72,16 @@ fn start(base: &Path) -> Node {
         .spawn()
         .unwrap();
     let mut log = BufReader::new(child.stderr.take().unwrap());
-    let opened_at = logged(&mut log, "chain at block #").parse().unwrap();
-    let addr = logged(&mut log, "listening on ").parse().unwrap();
+    let opened_at = common::logged(&mut log, "chain at block #")
+        .parse()
+        .unwrap();
+    let addr = common::logged(&mut log, "listening on ").parse().unwrap();
     let sealed = std::thread::spawn(move || sealed_blocks(log));
     Node {
         child,
         addr,
         opened_at,
         sealed,
-    }
-}
-
-/// The text after `marker` up to the next space, in the first line holding it.
-fn logged(log: &mut impl BufRead, marker: &str) -> String {
-    loop {
-        let mut line = String::new();
-        assert_ne!(
-            log.read_line(&mut line).unwrap(),
-            0,
-            "never logged {marker}"
-        );
-        if let Some(rest) = line.split(marker).nth(1) {
-            return rest.split_whitespace().next().unwrap().to_owned();
-        }
     }
 }
 

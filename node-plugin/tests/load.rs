@@ -7,6 +7,8 @@
 
 #![cfg(target_os = "linux")] // VmRSS from /proc; SIGTERM with kill
 
+mod common;
+
 use codec::Encode;
 use ligerito_runtime::{dev_account, Call, UncheckedExtrinsic};
 use serde_json::{json, Value};
@@ -108,18 +110,6 @@ impl RssSampler {
         self.stop.store(true, Ordering::Relaxed);
         self.thread.join().unwrap()
     }
-}
-
-fn sigterm(mut child: Child, mut log: BufReader<ChildStderr>) -> String {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut rest = String::new();
-    log.read_to_string(&mut rest).unwrap();
-    assert!(child.wait().unwrap().success(), "{rest}");
-    rest
 }
 
 /// Runs `f(thread, request)` for `threads` × `per_thread` requests, all
@@ -229,7 +219,7 @@ fn serve_at_saturation_answers_every_request_or_says_busy() {
     }
     // The last round's peak is not much above the first's: nothing accumulates.
     assert!(peaks[rounds - 1] < peaks[0] + (64 << 10), "{peaks:?}");
-    sigterm(child, log);
+    common::stop_with_sigterm(child, log);
 }
 
 #[test]
@@ -296,29 +286,21 @@ fn dev_node_pool_fills_then_refuses_and_loses_nothing_accepted() {
     assert!(peak < NODE_RSS_BOUND_KIB, "VmRSS {peak} KiB");
 
     // SIGTERM seals what is pending: what was accepted and can apply.
-    let rest = sigterm(child, log);
-    let sealed: usize = rest
-        .lines()
-        .filter_map(|l| l.split(") with ").nth(1))
-        .map(|n| {
-            n.split_whitespace()
-                .next()
-                .unwrap()
-                .parse::<usize>()
-                .unwrap()
-        })
-        .sum();
-    let dropped: usize = rest
-        .lines()
-        .filter_map(|l| l.split("dropping ").nth(1))
-        .map(|n| {
-            n.split_whitespace()
-                .next()
-                .unwrap()
-                .parse::<usize>()
-                .unwrap()
-        })
-        .sum();
+    let rest = common::stop_with_sigterm(child, log);
+    // "… sealed block #N (…) with K extrinsics" and "… dropping K …"
+    let total = |marker: &str| -> usize {
+        rest.lines()
+            .filter_map(|l| l.split(marker).nth(1))
+            .map(|n| {
+                n.split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum()
+    };
+    let (sealed, dropped) = (total(") with "), total("dropping "));
     assert_eq!(sealed + dropped, accepted, "{rest}");
     std::fs::remove_dir_all(base).unwrap();
 }

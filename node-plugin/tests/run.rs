@@ -6,28 +6,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn node() -> Command {
     Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
-}
-
-/// The text after `marker` up to the next space, in the first line holding it.
-fn logged(log: &mut impl BufRead, marker: &str) -> String {
-    loop {
-        let mut line = String::new();
-        assert_ne!(
-            log.read_line(&mut line).unwrap(),
-            0,
-            "never logged {marker}"
-        );
-        if let Some(rest) = line.split(marker).nth(1) {
-            return rest.split_whitespace().next().unwrap().to_owned();
-        }
-    }
 }
 
 #[test]
@@ -44,10 +29,10 @@ fn dev_node_seals_on_its_block_time_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut log = BufReader::new(server.stderr.take().unwrap());
-    let base = PathBuf::from(logged(&mut log, " under "));
-    let metrics = logged(&mut log, "metrics on http://");
+    let base = PathBuf::from(common::logged(&mut log, " under "));
+    let metrics = common::logged(&mut log, "metrics on http://");
     let metrics: SocketAddr = metrics.strip_suffix("/metrics").unwrap().parse().unwrap();
-    let addr: SocketAddr = logged(&mut log, "listening on ").parse().unwrap();
+    let addr: SocketAddr = common::logged(&mut log, "listening on ").parse().unwrap();
     assert!(base.join("chain.redb").is_file());
 
     let proof = ligerito_tests::proof_with_seed(12, 41);

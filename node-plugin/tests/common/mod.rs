@@ -1,7 +1,7 @@
 //! Helpers for tests that run the `ligerito-node` binary as a server.
 #![allow(dead_code)] // each test crate uses its own part of these
 
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, ChildStderr, Command};
 use std::time::Duration;
@@ -37,4 +37,19 @@ pub fn stop_with_sigterm(mut server: Child, mut log: BufReader<ChildStderr>) -> 
     log.read_to_string(&mut rest).unwrap();
     assert!(server.wait().unwrap().success(), "{rest}");
     rest
+}
+
+/// The text after `marker` up to the next space, in the first line holding it.
+pub fn logged(log: &mut impl BufRead, marker: &str) -> String {
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            log.read_line(&mut line).unwrap(),
+            0,
+            "never logged {marker}"
+        );
+        if let Some(rest) = line.split(marker).nth(1) {
+            return rest.split_whitespace().next().unwrap().to_owned();
+        }
+    }
 }
