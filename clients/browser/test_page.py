@@ -117,7 +117,27 @@ class WebDriver:
             self.driver.wait(timeout=30)
 
 
-class PageTest(unittest.TestCase):
+class BrowserCase(unittest.TestCase):
+    """A browser beside `cls.server`; both stopped, and `cls.dir` removed, at the end."""
+
+    @classmethod
+    def start_browser(cls):
+        try:
+            cls.browser = WebDriver(os.path.join(cls.dir, "profile"))
+        except Exception:
+            cls.server.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.browser.quit()
+        finally:
+            cls.server.stop()
+            shutil.rmtree(cls.dir, ignore_errors=True)
+
+
+class PageTest(BrowserCase):
     @classmethod
     def setUpClass(cls):
         for tool in (CHROMIUM, CHROMEDRIVER):
@@ -133,19 +153,7 @@ class PageTest(unittest.TestCase):
         cls.unnamed_tampered = os.path.join(cls.dir, "tampered.bin")
         shutil.copy(cls.tampered, cls.unnamed_tampered)
         cls.server = Server()
-        try:
-            cls.browser = WebDriver(os.path.join(cls.dir, "profile"))
-        except Exception:
-            cls.server.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.browser.quit()
-        finally:
-            cls.server.stop()
-            shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.start_browser()
 
     def verify(self, path):
         """Loads the page, chooses `path`, presses Verify; the result's text."""
@@ -183,35 +191,23 @@ class PageTest(unittest.TestCase):
         self.assertEqual(b.count("#chain:not([hidden])"), 0)
 
 
-class NodePageTest(unittest.TestCase):
+class NodePageTest(BrowserCase):
     """The same page on the development node, with its latest blocks."""
 
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="ligerito-browser-node-")
         cls.proof, _ = prove(cls.dir, 12, seed=5)
-        cls.node = Server("--tmp", command=("run", "--dev"))
-        try:
-            cls.browser = WebDriver(os.path.join(cls.dir, "profile"))
-        except Exception:
-            cls.node.stop()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.browser.quit()
-        finally:
-            cls.node.stop()
-            shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.server = Server("--tmp", command=("run", "--dev"))
+        cls.start_browser()
 
     def test_new_blocks_and_their_events_appear_live(self):
         b = self.browser
-        b.open(self.node.url + "/")
+        b.open(self.server.url + "/")
         b.wait("the best block", lambda: b.count("#blocks #block-0") > 0)
         submitted = subprocess.run(
             [node_binary(), "tx", "verify", "--size", "12", "--signer", "bob",
-             "--rpc", self.node.url, self.proof],
+             "--rpc", self.server.url, self.proof],
             capture_output=True, text=True, timeout=120,
         )
         self.assertEqual(submitted.returncode, 0, submitted.stdout + submitted.stderr)

@@ -5,7 +5,7 @@ use codec::{Decode, Encode};
 use ligerito_executor::{Backend, Executor};
 use ligerito_node::chain::{Chain, Header, Receipt};
 use ligerito_node::store::Store;
-use ligerito_runtime::{GenesisConfig, InvalidTransaction};
+use ligerito_runtime::{Error, GenesisConfig, InvalidTransaction};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,7 +23,8 @@ pub struct GoldenBlock {
     pub refused: Vec<(u32, InvalidTransaction)>,
 }
 
-/// A fresh development chain in a new temporary directory under `dir`.
+/// The development chain stored under `dir`: fresh if there is none yet,
+/// else what was stored there, opened again.
 pub fn fresh_chain(dir: &Path, backend: Backend) -> Chain {
     std::fs::create_dir_all(dir).expect("temporary directory");
     let store = Store::open(&dir.join("chain.redb")).expect("store");
@@ -55,5 +56,29 @@ pub fn seal(chain: &mut Chain, candidates: Vec<Vec<u8>>) -> GoldenBlock {
         header: sealed.block.header,
         receipt: sealed.receipt,
         refused,
+    }
+}
+
+/// Panics unless `blocks` hold each dispatch result in `results` and each
+/// refusal in `refused`: the fixtures and seeded streams must keep covering
+/// every kind of extrinsic.
+pub fn assert_covers(
+    blocks: &[GoldenBlock],
+    results: &[Result<(), Error>],
+    refused: &[InvalidTransaction],
+) {
+    let seen: Vec<_> = blocks
+        .iter()
+        .flat_map(|b| b.receipt.outcomes.iter().map(|o| o.result))
+        .collect();
+    for expected in results {
+        assert!(seen.contains(expected), "{expected:?} in {seen:?}");
+    }
+    let seen: Vec<_> = blocks
+        .iter()
+        .flat_map(|b| b.refused.iter().map(|(_, e)| *e))
+        .collect();
+    for expected in refused {
+        assert!(seen.contains(expected), "{expected:?} in {seen:?}");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod golden;
 
+use ligerito::transcript::FiatShamir;
 use ligerito::FinalizedLigeritoProof;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
 use ligerito_executor::{Backend, Executor, Outcome, DEFAULT_GAS_LIMIT};
@@ -34,6 +35,15 @@ pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
         .unwrap()
         .insert((log_size, seed), bytes.clone());
     bytes
+}
+
+/// Upstream's verdict: `ligerito::verify_with_transcript` with the CLI's
+/// transcript (SHA-256 seeded 0); an error counts as rejection.
+pub fn upstream_accepts(log_size: u32, proof: &Proof) -> bool {
+    let config = ligerito_sizes::get(log_size)
+        .expect("a supported size")
+        .verifier_config();
+    ligerito::verify_with_transcript(&config, proof, FiatShamir::new_sha256(0)).unwrap_or(false)
 }
 
 pub fn decode(bytes: &[u8]) -> Proof {

@@ -2,7 +2,6 @@
 //! never valid where upstream rejects, and, beyond upstream, never valid
 //! with trailing bytes.
 
-use ligerito::transcript::FiatShamir;
 use ligerito_executor::{Backend, Verdict, DEFAULT_GAS_LIMIT};
 use ligerito_tests::{executor, valid_proof, Proof};
 
@@ -14,11 +13,7 @@ fn upstream_accepts(bytes: &[u8]) -> Option<bool> {
         .with_fixint_encoding()
         .reject_trailing_bytes();
     let proof: Proof = exact.deserialize(bytes).ok()?;
-    let config = ligerito::hardcoded_config_12_verifier();
-    Some(
-        ligerito::verify_with_transcript(&config, &proof, FiatShamir::new_sha256(0))
-            .unwrap_or(false),
-    )
+    Some(ligerito_tests::upstream_accepts(12, &proof))
 }
 
 #[test]

@@ -2,15 +2,9 @@
 //! gives upstream's verdict on every valid proof and on mutations of every
 //! part of a proof, at several sizes.
 
-use ligerito::transcript::FiatShamir;
 use ligerito_binary_fields::BinaryFieldElement;
-use ligerito_tests::{decode, proof_with_seed, valid_proof, Proof};
+use ligerito_tests::{decode, proof_with_seed, upstream_accepts, valid_proof, Proof};
 use rayon::prelude::*;
-
-fn upstream(log_size: u32, proof: &Proof) -> bool {
-    let config = ligerito_sizes::get(log_size).unwrap().verifier_config();
-    ligerito::verify_with_transcript(&config, proof, FiatShamir::new_sha256(0)).unwrap_or(false)
-}
 
 fn ours(log_size: u32, proof: &Proof) -> bool {
     let config = ligerito_sizes::get(log_size).unwrap().verifier_config();
@@ -142,7 +136,7 @@ fn mutate(p: &mut Proof, rng: &mut Rng) {
 fn valid_proofs_are_valid_at_every_tested_size() {
     for (log_size, seed) in [(12, 1), (12, 2), (16, 3), (20, 4), (22, 5)] {
         let proof = decode(&proof_with_seed(log_size, seed));
-        assert!(upstream(log_size, &proof), "upstream, 2^{log_size}");
+        assert!(upstream_accepts(log_size, &proof), "upstream, 2^{log_size}");
         assert!(ours(log_size, &proof), "ours, 2^{log_size}");
     }
 }
@@ -164,7 +158,7 @@ fn mutated_proofs_get_upstreams_verdict() {
                 for _ in 0..1 + rng.below(2) {
                     mutate(&mut p, &mut rng);
                 }
-                let (theirs, mine) = (upstream(log_size, &p), ours(log_size, &p));
+                let (theirs, mine) = (upstream_accepts(log_size, &p), ours(log_size, &p));
                 (theirs != mine)
                     .then(|| format!("2^{log_size} #{i}: upstream {theirs}, ours {mine}"))
             })
