@@ -49,7 +49,7 @@ cp -r "$here/sizes" "$here/verifier" "$work/"
 status=0
 for variant in ligerito-verifier ligerito-verifier-reference; do
   features=()
-  [[ $variant == *-reference ]] && features=(--features reference)
+  [[ $variant == *-reference ]] && features=(--no-default-features --features reference)
   (
     cd "$work/program"
     export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"

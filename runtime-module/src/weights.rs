@@ -9,34 +9,34 @@
 use crate::types::Weight;
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 44924000;
+pub const EXTRINSIC_BASE: Weight = 45345000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 17166625;
+pub const VERIFY_BASE: Weight = 20616816;
 
 /// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1068;
+pub const VERIFY_PER_BYTE: Weight = 1077;
 
 /// Guest execution, per unit of gas (measured on a 2^20 proof).
-pub const PICOS_PER_GAS: Weight = 125;
+pub const PICOS_PER_GAS: Weight = 564;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 26510000;
+pub const SET_CODE_BASE: Weight = 29074000;
 
 /// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 4512;
+pub const SET_CODE_PER_BYTE: Weight = 4570;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 26510000;
+pub const SET_LIMITS: Weight = 29074000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 11505193),
-    (16, 23471136),
-    (20, 47231411),
-    (21, 69001362),
-    (22, 44374340),
-    (23, 55558191),
-    (24, 75261146),
+    (12, 8547903),
+    (16, 11980751),
+    (20, 15772848),
+    (21, 19125539),
+    (22, 23528200),
+    (23, 25535173),
+    (24, 28704078),
 ];

@@ -1,12 +1,24 @@
 //! The host calls the guest imports (see guest/program/src/lib.rs).
 
+use crate::kernels::{self, HostError};
 use polkavm::{Caller, Linker};
 
 /// The guest's entry point.
 pub const ENTRY: &str = "verify";
 
-/// Every host function the guest may import.
-pub const IMPORTS: [&str; 3] = ["input_len", "read_input", "set_message"];
+/// Every host function the guest may import: its input and diagnostic,
+/// and the verifier's kernels.
+pub const IMPORTS: [&str; 9] = [
+    "input_len",
+    "read_input",
+    "set_message",
+    kernels::NAMES[0],
+    kernels::NAMES[1],
+    kernels::NAMES[2],
+    kernels::NAMES[3],
+    kernels::NAMES[4],
+    kernels::NAMES[5],
+];
 
 /// The longest diagnostic kept; the guest never writes more.
 pub const MAX_MESSAGE: u32 = 256;
@@ -19,7 +31,7 @@ pub struct CallState {
     pub message: Option<String>,
 }
 
-pub fn linker() -> Linker<CallState> {
+pub fn linker() -> Linker<CallState, HostError> {
     let mut linker = Linker::new();
     linker
         .define_typed("input_len", |caller: Caller<CallState>| -> u32 {
@@ -51,5 +63,6 @@ pub fn linker() -> Linker<CallState> {
             },
         )
         .expect("fresh linker");
+    kernels::define(&mut linker);
     linker
 }

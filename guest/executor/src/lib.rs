@@ -8,10 +8,13 @@
 
 mod code;
 mod host;
+pub mod kernel_gas;
+mod kernels;
 mod outcome;
 mod pool;
 
 pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, REFERENCE_BLOB, VERIFIER_BLOB};
+pub use kernels::HostError;
 pub use ligerito_sizes as sizes;
 pub use outcome::{Outcome, Verdict};
 

@@ -1,13 +1,14 @@
 //! One compiled module and its idle instances.
 
 use crate::host::{self, CallState, ENTRY};
+use crate::kernels::HostError;
 use crate::{Code, ExecutorError, Outcome, Verdict};
 use polkavm::{CallError, Engine, Instance, InstancePre, Module, ModuleConfig};
 use std::sync::Mutex;
 
 pub struct Pool {
-    pre: InstancePre<CallState>,
-    idle: Mutex<Vec<Instance<CallState>>>,
+    pre: InstancePre<CallState, HostError>,
+    idle: Mutex<Vec<Instance<CallState, HostError>>>,
     max_idle: usize,
 }
 
@@ -63,7 +64,7 @@ impl Pool {
                     .unwrap_or_else(|| format!("guest returned {code} without a message"));
                 Outcome::new(verdict, gas_used, message)
             }
-            Err(CallError::NotEnoughGas) => Outcome::new(
+            Err(CallError::NotEnoughGas | CallError::User(HostError::OutOfGas)) => Outcome::new(
                 Verdict::OutOfGas,
                 gas_limit,
                 format!("out of gas: limit {gas_limit} reached"),
@@ -73,7 +74,11 @@ impl Pool {
                 Outcome::new(Verdict::Error, gas_used, format!("trap: {message}"))
             }
             Err(CallError::Error(e)) => return Err(ExecutorError::Vm(e.to_string())),
-            Err(CallError::User(never)) => match never {},
+            Err(CallError::User(refused @ HostError::Refused { .. })) => Outcome::new(
+                Verdict::Error,
+                gas_used,
+                format!("trap: host kernel {refused}"),
+            ),
             Err(CallError::Step) => {
                 return Err(ExecutorError::Vm("unexpected step interrupt".into()))
             }
@@ -82,7 +87,7 @@ impl Pool {
         Ok(outcome)
     }
 
-    fn checkout(&self) -> Result<Instance<CallState>, ExecutorError> {
+    fn checkout(&self) -> Result<Instance<CallState, HostError>, ExecutorError> {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
         if let Some(mut instance) = idle {
             // PolkaVM 0.37's Linux sandbox can fail to reset an instance
@@ -97,7 +102,7 @@ impl Pool {
             .map_err(|e| ExecutorError::Vm(e.to_string()))
     }
 
-    fn checkin(&self, instance: Instance<CallState>) {
+    fn checkin(&self, instance: Instance<CallState, HostError>) {
         let mut idle = self.idle.lock().expect("instance pool poisoned");
         if idle.len() < self.max_idle {
             idle.push(instance);

@@ -11,6 +11,8 @@ extern crate alloc;
 
 mod decode;
 mod heap;
+#[cfg(not(feature = "reference"))]
+mod kernels;
 mod message;
 
 use alloc::format;
@@ -103,7 +105,7 @@ fn run() -> (u32, alloc::string::String) {
 
 #[cfg(not(feature = "reference"))]
 fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::String) {
-    match ligerito_pvm_verifier::verify(config, proof) {
+    match ligerito_pvm_verifier::verify_with(config, proof, &kernels::Host) {
         Ok(Ok(())) => (VALID, "valid".into()),
         Ok(Err(rejection)) => (INVALID, format!("verify: {rejection}")),
         Err(_) => (ERROR, "verify: the configuration is ill-formed".into()),

@@ -4,20 +4,22 @@
 //! round's code, where `A_j` are the subspace polynomials of the evaluation
 //! domain and `q` the row's index. Binding the lowest unbound variable to `r`
 //! scales `c` by `1 + r·(A_off(q) + 1)`; at the end `⟨yr, B⟩` is a sum over
-//! rows of `c · ⟨yr, ⊗_{j≥off}(1, A_j(q))⟩`, which [`tensor::eval_many`]
+//! rows of `c · ⟨yr, ⊗_{j≥off}(1, A_j(q))⟩`, which the tensor kernel
 //! computes for a whole round's rows at once.
 
-use crate::field::{dots, RowField};
+use crate::field::RowField;
 use crate::gf128::mul;
-use crate::tensor::{eval_many, Linear};
+use crate::kernels::Kernels;
+use crate::tensor::{image, Tensor};
 use alloc::vec::Vec;
 use ligerito::security::LOG_INV_RATE;
 
 /// One round's rows: its code's subspace polynomials, the rows' indices and
 /// their coefficients, and how many variables have been bound since.
 struct Round {
-    lin: Linear,
-    queries: Vec<usize>,
+    images: Vec<u128>,
+    width: usize,
+    queries: Vec<u32>,
     coeffs: Vec<u128>,
     off: usize,
 }
@@ -32,25 +34,25 @@ impl Basis {
     /// returns `Σ_k α^k · ⟨row_k, eq(rs)⟩`.
     pub fn add_queries<F: RowField>(
         &mut self,
+        kernels: &impl Kernels,
         log_m: usize,
         rows: &[Vec<F>],
-        queries: &[usize],
+        queries: &[u32],
         rs: &[u128],
         alpha: u128,
     ) -> u128 {
         let mut sum = 0;
         let mut coeffs = Vec::with_capacity(rows.len());
         let mut power = 1;
-        for dot in dots(rows, rs) {
+        for dot in F::dots(kernels, rows, rs) {
             sum ^= mul(power, dot);
             coeffs.push(power);
             power = mul(power, alpha);
         }
+        let width = log_m + LOG_INV_RATE;
         self.rounds.push(Round {
-            lin: Linear {
-                images: F::subspace_images(log_m, log_m + LOG_INV_RATE),
-                shift: 0,
-            },
+            images: F::subspace_images(log_m, width),
+            width,
             queries: queries.to_vec(),
             coeffs,
             off: 0,
@@ -70,18 +72,27 @@ impl Basis {
     /// Binds the lowest unbound variable to `r`.
     pub fn fold(&mut self, r: u128) {
         for round in &mut self.rounds {
+            let (w, off) = (round.width, round.off);
+            let row = &round.images[off * w..(off + 1) * w];
             for (c, &q) in round.coeffs.iter_mut().zip(&round.queries) {
-                *c = mul(*c, 1 ^ mul(r, round.lin.at(round.off, q) ^ 1));
+                *c = mul(*c, 1 ^ mul(r, image(row, off, q) ^ 1));
             }
             round.off += 1;
         }
     }
 
     /// `⟨y, B⟩`.
-    pub fn inner(&self, y: &[u128]) -> u128 {
+    pub fn inner(&self, kernels: &impl Kernels, y: &[u128]) -> u128 {
         let mut acc = 0;
         for round in &self.rounds {
-            let values = eval_many(y, &round.lin, round.off, &round.queries);
+            let t = Tensor {
+                y,
+                images: &round.images[round.off * round.width..],
+                width: round.width,
+                from: round.off,
+                points: &round.queries,
+            };
+            let values = kernels.eval_many(&t);
             for (&c, v) in round.coeffs.iter().zip(values) {
                 acc ^= mul(c, v);
             }

@@ -3,30 +3,36 @@
 //! GF(2^128) values (`u128`, upstream's bit layout), GF(2^32) through its
 //! field embedding φ.
 
-use crate::gf128::{mul, MulTable};
+use crate::gf128::{mul, Mul};
+use crate::kernels::Kernels;
 use alloc::vec::Vec;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
-use sha2::{Digest, Sha256};
 
 pub fn value(e: BinaryElem128) -> u128 {
     e.poly().value()
 }
 
-pub trait RowField: BinaryFieldElement {
+pub trait RowField: BinaryFieldElement + bytemuck::Pod {
+    /// The first fold by `r`, prepared for many pairs.
+    type First<M: Mul>;
+
     /// φ(self).
     fn embed(self) -> u128;
 
-    /// The element's bytes as upstream's `hash_row` hashes them.
-    fn to_le_bytes(self, out: &mut Vec<u8>);
+    fn first<M: Mul>(m: M, r: u128, uses: usize) -> Self::First<M>;
 
-    /// The first fold of every row, `φ(lo) + r·φ(hi + lo)` for each pair.
-    fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>>;
+    /// `φ(lo) + r·φ(hi + lo)` for the `r` of `first`.
+    fn fold_pair<M: Mul>(m: M, first: &Self::First<M>, lo: Self, hi: Self) -> u128;
 
     /// The subspace polynomials `s_0..s_{log_m - 1}` of the code with
     /// message length `2^log_m` over this field, at the unit vectors
-    /// `from_bits(2^m)` for `m < width`, in GF(2^128): `images[j][m]`.
-    /// Upstream evaluates `s_j(from_bits(q))`, which is GF(2)-linear in `q`.
-    fn subspace_images(log_m: usize, width: usize) -> Vec<Vec<u128>>;
+    /// `from_bits(2^m)` for `m < width`, in GF(2^128): `s_j(2^m)` at
+    /// `j * width + m`. Upstream evaluates `s_j(from_bits(q))`, which is
+    /// GF(2)-linear in `q`.
+    fn subspace_images(log_m: usize, width: usize) -> Vec<u128>;
+
+    /// [`Dots`] of these rows, by the kernel for this field.
+    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128>;
 }
 
 /// `s_0(x) = x`, `s_j(x) = s_{j-1}(x)^2 + s_{j-1}(v_{j-1}) · s_{j-1}(x)`
@@ -38,11 +44,11 @@ fn subspace<E: Copy>(
     mul: impl Fn(E, E) -> E,
     add: impl Fn(E, E) -> E,
 ) -> Vec<Vec<E>> {
-    let mut images = Vec::with_capacity(log_m);
+    let mut images: Vec<Vec<E>> = Vec::with_capacity(log_m);
     let mut s = units;
     for j in 0..log_m {
         if j > 0 {
-            let prev: &Vec<E> = &images[j - 1];
+            let prev = &images[j - 1];
             let at_v = prev[j - 1];
             s = prev.iter().map(|&p| add(mul(p, p), mul(at_v, p))).collect();
         }
@@ -51,78 +57,28 @@ fn subspace<E: Copy>(
     images
 }
 
-impl RowField for BinaryElem32 {
-    fn embed(self) -> u128 {
-        value(BinaryElem128::from(self))
+/// Byte tables of the GF(2)-linear map `t ↦ c·φ(t)` on GF(2^32).
+pub struct Embed([[u128; 256]; 4]);
+
+impl Embed {
+    fn new(f: impl Fn(usize) -> u128) -> Self {
+        let mut tables = [[0; 256]; 4];
+        for (k, table) in tables.iter_mut().enumerate() {
+            let bits: Vec<u128> = (0..8).map(|b| f(8 * k + b)).collect();
+            for v in 1..256usize {
+                let top = 31 - (v as u32).leading_zeros() as usize;
+                table[v] = table[v ^ (1 << top)] ^ bits[top];
+            }
+        }
+        Self(tables)
     }
 
-    fn to_le_bytes(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.poly().value().to_le_bytes());
-    }
-
-    fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>> {
-        // r·φ(t) is GF(2)-linear in t's bits: four byte tables
-        let r_embedded = embed_tables(|b| mul(r, embed_bit(b)));
-        let embedded = embed_tables(embed_bit);
-        let apply = |tables: &[[u128; 256]; 4], t: u32| {
-            tables[0][(t & 0xff) as usize]
-                ^ tables[1][((t >> 8) & 0xff) as usize]
-                ^ tables[2][((t >> 16) & 0xff) as usize]
-                ^ tables[3][(t >> 24) as usize]
-        };
-        rows.iter()
-            .map(|row| {
-                row.chunks_exact(2)
-                    .map(|p| {
-                        let (lo, hi) = (p[0].poly().value(), p[1].poly().value());
-                        apply(&embedded, lo) ^ apply(&r_embedded, hi ^ lo)
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn subspace_images(log_m: usize, width: usize) -> Vec<Vec<u128>> {
-        // from_bits(2^m) is x^m (upstream builds it from 64 products)
-        let units = (0..width).map(|m| Self::from(1u32 << m)).collect();
-        subspace(units, log_m, |a, b| a.mul(&b), |a, b| a.add(&b))
-            .into_iter()
-            .map(|row| {
-                row.into_iter()
-                    .map(|e| value(BinaryElem128::from(e)))
-                    .collect()
-            })
-            .collect()
-    }
-}
-
-impl RowField for BinaryElem128 {
-    fn embed(self) -> u128 {
-        value(self)
-    }
-
-    fn to_le_bytes(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&value(self).to_le_bytes());
-    }
-
-    fn fold_first(rows: &[Vec<Self>], r: u128) -> Vec<Vec<u128>> {
-        let r = MulTable::new(r);
-        rows.iter()
-            .map(|row| {
-                row.chunks_exact(2)
-                    .map(|p| {
-                        let (lo, hi) = (value(p[0]), value(p[1]));
-                        lo ^ r.mul(hi ^ lo)
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn subspace_images(log_m: usize, width: usize) -> Vec<Vec<u128>> {
-        // from_bits(2^m) is x^m (upstream builds it from 64 products)
-        let units = (0..width).map(|m| 1u128 << m).collect();
-        subspace(units, log_m, mul, |a, b| a ^ b)
+    #[inline(always)]
+    fn apply(&self, t: u32) -> u128 {
+        self.0[0][(t & 0xff) as usize]
+            ^ self.0[1][((t >> 8) & 0xff) as usize]
+            ^ self.0[2][((t >> 16) & 0xff) as usize]
+            ^ self.0[3][(t >> 24) as usize]
     }
 }
 
@@ -131,60 +87,129 @@ fn embed_bit(b: usize) -> u128 {
     value(BinaryElem128::from(BinaryElem32::from(1u32 << b)))
 }
 
-/// Byte tables of a GF(2)-linear map from GF(2^32) given on its basis.
-fn embed_tables(f: impl Fn(usize) -> u128) -> [[u128; 256]; 4] {
-    let mut tables = [[0; 256]; 4];
-    for (k, table) in tables.iter_mut().enumerate() {
-        let bits: Vec<u128> = (0..8).map(|b| f(8 * k + b)).collect();
-        for v in 1..256usize {
-            let top = 31 - (v as u32).leading_zeros() as usize;
-            table[v] = table[v ^ (1 << top)] ^ bits[top];
+impl RowField for BinaryElem32 {
+    /// φ and r·φ: r·φ(t) is GF(2)-linear in t's bits.
+    type First<M: Mul> = (Embed, Embed);
+
+    fn embed(self) -> u128 {
+        value(BinaryElem128::from(self))
+    }
+
+    fn first<M: Mul>(m: M, r: u128, _uses: usize) -> (Embed, Embed) {
+        (
+            Embed::new(embed_bit),
+            Embed::new(|b| m.mul(r, embed_bit(b))),
+        )
+    }
+
+    #[inline(always)]
+    fn fold_pair<M: Mul>(_m: M, (phi, r_phi): &(Embed, Embed), lo: Self, hi: Self) -> u128 {
+        let (lo, hi) = (lo.poly().value(), hi.poly().value());
+        phi.apply(lo) ^ r_phi.apply(hi ^ lo)
+    }
+
+    fn subspace_images(log_m: usize, width: usize) -> Vec<u128> {
+        // from_bits(2^m) is x^m (upstream builds it from 64 products)
+        let units = (0..width).map(|m| Self::from(1u32 << m)).collect();
+        subspace(units, log_m, |a, b| a.mul(&b), |a, b| a.add(&b))
+            .into_iter()
+            .flatten()
+            .map(|e| value(BinaryElem128::from(e)))
+            .collect()
+    }
+
+    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128> {
+        k.dots32(rows, rs)
+    }
+}
+
+impl RowField for BinaryElem128 {
+    type First<M: Mul> = M::By;
+
+    fn embed(self) -> u128 {
+        value(self)
+    }
+
+    fn first<M: Mul>(m: M, r: u128, uses: usize) -> M::By {
+        m.by(r, uses)
+    }
+
+    #[inline(always)]
+    fn fold_pair<M: Mul>(m: M, r: &M::By, lo: Self, hi: Self) -> u128 {
+        let (lo, hi) = (value(lo), value(hi));
+        lo ^ m.mul_by(r, hi ^ lo)
+    }
+
+    fn subspace_images(log_m: usize, width: usize) -> Vec<u128> {
+        // from_bits(2^m) is x^m (upstream builds it from 64 products)
+        let units = (0..width).map(|m| 1u128 << m).collect();
+        subspace(units, log_m, mul, |a, b| a ^ b)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128> {
+        k.dots128(rows, rs)
+    }
+}
+
+/// upstream's `tensorized_dot_product(row, rs)` for rows of one width,
+/// prepared once: `⟨row, ⊗_j (1 + r_j, r_j)⟩`, binding the lowest variable
+/// first.
+pub struct Dots<M: Mul, F: RowField> {
+    m: M,
+    first: Option<F::First<M>>,
+    rest: Vec<M::By>,
+}
+
+impl<M: Mul, F: RowField> Dots<M, F> {
+    /// For `rows` rows of `width` elements.
+    pub fn new(m: M, rs: &[u128], rows: usize, width: usize) -> Self {
+        let uses = |fold: usize| rows.saturating_mul(width >> (fold + 1));
+        Self {
+            m,
+            first: rs.first().map(|&r| F::first(m, r, uses(0))),
+            rest: rs
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(fold, &r)| m.by(r, uses(fold)))
+                .collect(),
         }
     }
-    tables
-}
 
-/// upstream's `hash_row`: SHA-256 of the row's length (u32 LE) and its
-/// elements' little-endian bytes, fed to the hash at once rather than an
-/// element at a time.
-pub fn hash_row<F: RowField>(row: &[F]) -> [u8; 32] {
-    let mut bytes = Vec::with_capacity(4 + core::mem::size_of_val(row));
-    bytes.extend_from_slice(&(row.len() as u32).to_le_bytes());
-    for &x in row {
-        x.to_le_bytes(&mut bytes);
-    }
-    Sha256::digest(&bytes).into()
-}
-
-/// upstream's `tensorized_dot_product(row, rs)` for every row: `⟨row,
-/// ⊗_j (1 + r_j, r_j)⟩`, binding the lowest variable first.
-pub fn dots<F: RowField>(rows: &[Vec<F>], rs: &[u128]) -> Vec<u128> {
-    let Some((&r0, rest)) = rs.split_first() else {
-        return rows
-            .iter()
-            .map(|row| row.first().map_or(0, |&x| x.embed()))
+    pub fn row(&self, row: &[F]) -> u128 {
+        let Some(first) = &self.first else {
+            return row.first().map_or(0, |&x| x.embed());
+        };
+        let mut cur: Vec<u128> = row
+            .chunks_exact(2)
+            .map(|p| F::fold_pair(self.m, first, p[0], p[1]))
             .collect();
-    };
-    let mut cur = F::fold_first(rows, r0);
-    for &r in rest {
-        let r = MulTable::new(r);
-        for row in &mut cur {
-            let half = row.len() / 2;
+        for r in &self.rest {
+            let half = cur.len() / 2;
             for i in 0..half {
-                let (lo, hi) = (row[2 * i], row[2 * i + 1]);
-                row[i] = lo ^ r.mul(hi ^ lo);
+                let (lo, hi) = (cur[2 * i], cur[2 * i + 1]);
+                cur[i] = lo ^ self.m.mul_by(r, hi ^ lo);
             }
-            row.truncate(half);
+            cur.truncate(half);
         }
+        cur.first().copied().unwrap_or(0)
     }
-    cur.into_iter()
-        .map(|row| row.first().copied().unwrap_or(0))
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gf128::Soft;
+
+    /// [`Dots`] of every row.
+    fn dots<M: Mul, F: RowField>(m: M, rows: &[Vec<F>], rs: &[u128]) -> Vec<u128> {
+        let width = rows.first().map_or(0, Vec::len);
+        let d = Dots::<M, F>::new(m, rs, rows.len(), width);
+        rows.iter().map(|row| d.row(row)).collect()
+    }
     use ligerito::sumcheck_polys::tensorized_dot_product;
     use ligerito::utils::eval_sk_at_vks;
 
@@ -212,12 +237,12 @@ mod tests {
             for (j, w) in want.into_iter().enumerate() {
                 let got = (0..width)
                     .filter(|m| q >> m & 1 == 1)
-                    .fold(0, |acc, m| acc ^ images[j][m]);
+                    .fold(0, |acc, m| acc ^ images[j * width + m]);
                 assert_eq!(got, w.embed(), "log_m {log_m} q {q} j {j}");
             }
         }
         // the tensor kernel relies on s_j vanishing on the lower unit vectors
-        for (j, row) in images.iter().enumerate() {
+        for (j, row) in images.chunks(width).enumerate() {
             assert!(
                 row[..j].iter().all(|&v| v == 0),
                 "s_{j} at a lower unit vector"
@@ -232,22 +257,6 @@ mod tests {
             check_images::<BinaryElem32>(log_m);
             check_images::<BinaryElem128>(log_m);
         }
-    }
-
-    #[test]
-    fn rows_hash_as_upstream_hashes_them() {
-        let row32: Vec<BinaryElem32> = (0..64u32)
-            .map(|i| BinaryElem32::from(i.wrapping_mul(0x9e37_79b9)))
-            .collect();
-        let row128: Vec<BinaryElem128> = (0..16u128)
-            .map(|i| BinaryElem128::from(i << 100 | i))
-            .collect();
-        assert_eq!(hash_row(&row32), ligerito::utils::hash_row(&row32));
-        assert_eq!(hash_row(&row128), ligerito::utils::hash_row(&row128));
-        assert_eq!(
-            hash_row::<BinaryElem32>(&[]),
-            ligerito::utils::hash_row::<BinaryElem32>(&[])
-        );
     }
 
     #[test]
@@ -270,11 +279,20 @@ mod tests {
             .map(|i| BinaryElem128::from(((i * 0x1234_5678_9abc_def1) << 40) | i))
             .collect();
         let rs_values: Vec<u128> = rs.iter().map(|&r| value(r)).collect();
-        for (row, got) in rows32.iter().zip(dots(&rows32, &rs_values)) {
-            assert_eq!(got, value(tensorized_dot_product(row, &rs)));
-        }
-        for (row, got) in rows128.iter().zip(dots(&rows128, &rs_values[..4])) {
-            assert_eq!(got, value(tensorized_dot_product(row, &rs[..4])));
+        let want32: Vec<u128> = rows32
+            .iter()
+            .map(|row| value(tensorized_dot_product(row, &rs)))
+            .collect();
+        let want128: Vec<u128> = rows128
+            .iter()
+            .map(|row| value(tensorized_dot_product(row, &rs[..4])))
+            .collect();
+        assert_eq!(dots(Soft, &rows32, &rs_values), want32);
+        assert_eq!(dots(Soft, &rows128, &rs_values[..4]), want128);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(c) = crate::gf128::Clmul::detect() {
+            assert_eq!(dots(c, &rows32, &rs_values), want32);
+            assert_eq!(dots(c, &rows128, &rs_values[..4]), want128);
         }
     }
 }

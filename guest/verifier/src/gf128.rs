@@ -98,6 +98,111 @@ impl MulTable {
     }
 }
 
+/// How a kernel multiplies: [`Soft`] everywhere, [`Clmul`] on an x86-64
+/// host that has carry-less multiply. Both give the same products.
+pub trait Mul: Copy {
+    /// Prepared products by one element.
+    type By;
+    fn mul(self, a: u128, b: u128) -> u128;
+    /// Prepares `uses` products by `c`.
+    fn by(self, c: u128, uses: usize) -> Self::By;
+    fn mul_by(self, by: &Self::By, x: u128) -> u128;
+}
+
+/// Integer multiplies only: the guest's arithmetic.
+#[derive(Clone, Copy)]
+pub struct Soft;
+
+/// From how many products by one element a [`MulTable`] pays off (measured
+/// in gas: the table costs about a dozen plain products to build).
+const TABLE_FROM: usize = 32;
+
+pub enum SoftBy {
+    Plain(u128),
+    Table(alloc::boxed::Box<MulTable>),
+}
+
+impl Mul for Soft {
+    type By = SoftBy;
+
+    #[inline(always)]
+    fn mul(self, a: u128, b: u128) -> u128 {
+        mul(a, b)
+    }
+
+    fn by(self, c: u128, uses: usize) -> SoftBy {
+        if uses >= TABLE_FROM {
+            SoftBy::Table(alloc::boxed::Box::new(MulTable::new(c)))
+        } else {
+            SoftBy::Plain(c)
+        }
+    }
+
+    #[inline(always)]
+    fn mul_by(self, by: &SoftBy, x: u128) -> u128 {
+        match by {
+            SoftBy::Plain(c) => mul(*c, x),
+            SoftBy::Table(t) => t.mul(x),
+        }
+    }
+}
+
+/// PCLMULQDQ; a value exists only where the CPU has it.
+#[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+#[derive(Clone, Copy)]
+pub struct Clmul(());
+
+#[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+impl Clmul {
+    pub fn detect() -> Option<Self> {
+        std::is_x86_feature_detected!("pclmulqdq").then_some(Clmul(()))
+    }
+}
+
+#[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+impl Mul for Clmul {
+    type By = u128;
+
+    #[inline(always)]
+    fn mul(self, a: u128, b: u128) -> u128 {
+        // SAFETY: `self` exists only where `detect` found pclmulqdq.
+        unsafe { clmul(a, b) }
+    }
+
+    fn by(self, c: u128, _uses: usize) -> u128 {
+        c
+    }
+
+    #[inline(always)]
+    fn mul_by(self, c: &u128, x: u128) -> u128 {
+        self.mul(*c, x)
+    }
+}
+
+#[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq")]
+unsafe fn clmul(a: u128, b: u128) -> u128 {
+    use core::arch::x86_64::{__m128i, _mm_clmulepi64_si128, _mm_xor_si128};
+    use core::mem::transmute;
+    // SAFETY: u128 and __m128i are both 16 plain bytes.
+    let (x, y) = unsafe { (transmute::<u128, __m128i>(a), transmute::<u128, __m128i>(b)) };
+    let lo = _mm_clmulepi64_si128(x, y, 0x00);
+    let hi = _mm_clmulepi64_si128(x, y, 0x11);
+    let mid = _mm_xor_si128(
+        _mm_clmulepi64_si128(x, y, 0x01),
+        _mm_clmulepi64_si128(x, y, 0x10),
+    );
+    // SAFETY: as above.
+    let (lo, hi, mid): (u128, u128, u128) = unsafe {
+        (
+            transmute::<__m128i, u128>(lo),
+            transmute::<__m128i, u128>(hi),
+            transmute::<__m128i, u128>(mid),
+        )
+    };
+    reduce(hi ^ (mid >> 64), lo ^ (mid << 64))
+}
+
 /// `hi * x^128 + lo` modulo x^128 + x^7 + x^2 + x + 1.
 #[inline(always)]
 fn reduce(hi: u128, lo: u128) -> u128 {
@@ -117,6 +222,17 @@ mod tests {
             .mul(&BinaryElem128::from_value(b))
             .poly()
             .value()
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn clmul_multiplies_like_mul() {
+        let Some(c) = Clmul::detect() else { return };
+        let mut rng = crate::testing::Rng(0x5851_f42d_4c95_7f2d);
+        for _ in 0..20_000 {
+            let (a, b) = (rng.u128(), rng.u128());
+            assert_eq!(c.mul(a, b), mul(a, b), "{a:#x} * {b:#x}");
+        }
     }
 
     #[test]

@@ -8,17 +8,30 @@
 //! basis against `yr`, and `Enc(yr)` at every final query) evaluated for all
 //! points at once ([`tensor`]). Where upstream says only `false`, it names
 //! the check that failed.
+//!
+//! The hashing and the batched field products go through [`Kernels`]: a
+//! guest passes them to its host, [`Local`] computes them in-process. With
+//! the `std` feature, [`Local`] multiplies with PCLMULQDQ where the CPU has it.
 #![cfg_attr(not(test), no_std)]
 
 extern crate alloc;
 
+#[cfg(all(feature = "std", not(test)))]
+extern crate std;
+
 mod basis;
 mod field;
 mod gf128;
-mod tensor;
+pub mod kernels;
+mod merkle;
+pub mod sha256;
+pub mod tensor;
+mod transcript;
 mod verify;
 
 #[cfg(test)]
 mod testing;
 
-pub use verify::{verify, IllFormedConfig, Proof, Rejection};
+pub use field::RowField;
+pub use kernels::{Kernels, Local};
+pub use verify::{verify, verify_with, IllFormedConfig, Proof, Rejection};

@@ -2,16 +2,19 @@
 //! same transcript, the same checks, the same verdict.
 
 use crate::basis::Basis;
-use crate::field::{dots, hash_row, value, RowField};
+use crate::field::{value, RowField};
 use crate::gf128::mul;
-use crate::tensor::{eval_many, Linear};
+use crate::kernels::{Hash, Kernels, Local};
+use crate::merkle;
+use crate::sha256::hash_rows;
+use crate::tensor::Tensor;
+use crate::transcript::Transcript;
 use alloc::vec::Vec;
 use core::fmt;
 use ligerito::security::LOG_INV_RATE;
-use ligerito::transcript::{FiatShamir, Transcript};
 use ligerito::{FinalizedLigeritoProof, VerifierConfig};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_merkle::{BatchedMerkleProof, Hash, MerkleRoot};
+use ligerito_merkle::{BatchedMerkleProof, MerkleRoot};
 
 /// A proof as the upstream CLI writes it.
 pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
@@ -52,21 +55,32 @@ impl fmt::Display for Rejection {
 }
 
 /// Verifies `proof` as `ligerito::verify_with_transcript(config, proof,
-/// FiatShamir::new_sha256(0))` does.
+/// FiatShamir::new_sha256(0))` does, with the kernels computed in-process.
 pub fn verify(
     config: &VerifierConfig,
     proof: &Proof,
 ) -> Result<Result<(), Rejection>, IllFormedConfig> {
+    verify_with(config, proof, &Local)
+}
+
+/// [`verify`] with the given kernels (a guest's are its host's).
+pub fn verify_with(
+    config: &VerifierConfig,
+    proof: &Proof,
+    kernels: &impl Kernels,
+) -> Result<Result<(), Rejection>, IllFormedConfig> {
     if !config.is_well_formed() {
         return Err(IllFormedConfig);
     }
-    Ok(verify_inner(config, proof, &mut FiatShamir::new_sha256(0)))
+    let mut fs = Transcript::new(kernels, 0);
+    Ok(verify_inner(config, proof, kernels, &mut fs))
 }
 
-fn verify_inner(
+fn verify_inner<K: Kernels>(
     config: &VerifierConfig,
     proof: &Proof,
-    fs: &mut impl Transcript,
+    kernels: &K,
+    fs: &mut Transcript<'_, K>,
 ) -> Result<(), Rejection> {
     let steps = config.recursive_steps;
     let last = steps - 1;
@@ -83,12 +97,13 @@ fn verify_inner(
     fs.absorb_root(&proof.initial_ligero_cm.root);
     // no evaluation claims
     fs.absorb_bytes(b"ligerito-v1-claims", &0u64.to_le_bytes());
-    let rho_0: Vec<u128> = (0..config.initial_k).map(|_| challenge(fs)).collect();
+    let rho_0: Vec<u128> = (0..config.initial_k).map(|_| fs.challenge()).collect();
     fs.absorb_root(&proof.recursive_commitments[0].root);
 
     let initial = &proof.initial_ligero_proof;
     let queries = open_round(
         fs,
+        kernels,
         config,
         &proof.initial_ligero_cm.root,
         &initial.merkle_proof,
@@ -97,16 +112,17 @@ fn verify_inner(
         1 << config.initial_k,
     )
     .ok_or(Rejection::Opening { round: 0 })?;
-    let alpha = challenge(fs);
+    let alpha = fs.challenge();
     let mut basis = Basis::default();
     let mut sum = basis.add_queries(
+        kernels,
         config.initial_dim,
         &initial.opened_rows,
         &queries,
         &rho_0,
         alpha,
     );
-    fs.absorb_elem(BinaryElem128::from_value(sum));
+    fs.absorb_elem(sum);
 
     let mut rounds = proof.sumcheck_transcript.transcript.iter().enumerate();
     for i in 0..steps {
@@ -117,10 +133,10 @@ fn verify_inner(
             if c0 ^ c1 != sum {
                 return Err(Rejection::Sumcheck { round });
             }
-            fs.absorb_elem(s0);
-            fs.absorb_elem(s1);
-            fs.absorb_elem(s2);
-            let r = challenge(fs);
+            fs.absorb_elem(c0);
+            fs.absorb_elem(c1);
+            fs.absorb_elem(c2);
+            let r = fs.challenge();
             // g(X) = s0 + (s0 + s1 + s2)·X + s2·X²
             sum = c0 ^ mul(c0 ^ c1 ^ c2, r) ^ mul(c2, mul(r, r));
             basis.fold(r);
@@ -131,9 +147,11 @@ fn verify_inner(
         let log_rows = config.log_dims[i] + LOG_INV_RATE;
         if i == last {
             let fin = &proof.final_ligero_proof;
-            fs.absorb_elems(&fin.yr);
+            let yr: Vec<u128> = fin.yr.iter().map(|&e| value(e)).collect();
+            fs.absorb_elems(&yr);
             let queries = open_round(
                 fs,
+                kernels,
                 config,
                 root,
                 &fin.merkle_proof,
@@ -143,17 +161,19 @@ fn verify_inner(
             )
             .ok_or(Rejection::Opening { round: i + 1 })?;
 
-            let yr: Vec<u128> = fin.yr.iter().map(|&e| value(e)).collect();
-            if basis.inner(&yr) != sum {
+            if basis.inner(kernels, &yr) != sum {
                 return Err(Rejection::FinalClaim);
             }
             // ⟨row_q, eq(rs)⟩ = Enc(yr)[q] = ⟨yr, ⊗_j (1, s_j(ω_q))⟩
-            let lin = Linear {
-                images: BinaryElem128::subspace_images(config.log_dims[i], log_rows),
-                shift: 0,
-            };
-            let encoded = eval_many(&yr, &lin, 0, &queries);
-            let opened = dots(&fin.opened_rows, &rs);
+            let images = BinaryElem128::subspace_images(config.log_dims[i], log_rows);
+            let encoded = kernels.eval_many(&Tensor {
+                y: &yr,
+                images: &images,
+                width: log_rows,
+                from: 0,
+                points: &queries,
+            });
+            let opened = BinaryElem128::dots(kernels, &fin.opened_rows, &rs);
             if let Some(row) = opened
                 .iter()
                 .zip(encoded)
@@ -168,6 +188,7 @@ fn verify_inner(
         let ligero = &proof.recursive_proofs[i];
         let queries = open_round(
             fs,
+            kernels,
             config,
             root,
             &ligero.merkle_proof,
@@ -176,29 +197,26 @@ fn verify_inner(
             1 << config.ks[i],
         )
         .ok_or(Rejection::Opening { round: i + 1 })?;
-        let alpha = challenge(fs);
+        let alpha = fs.challenge();
         // β is drawn after s is absorbed: add the rows unscaled, then scale
         let s = basis.add_queries(
+            kernels,
             config.log_dims[i],
             &ligero.opened_rows,
             &queries,
             &rs,
             alpha,
         );
-        fs.absorb_elem(BinaryElem128::from_value(s));
-        let beta = challenge(fs);
+        fs.absorb_elem(s);
+        let beta = fs.challenge();
         sum ^= mul(beta, s);
         basis.scale_last(beta);
     }
     unreachable!("the last round returns")
 }
 
-fn challenge(fs: &mut impl Transcript) -> u128 {
-    value(fs.get_challenge::<BinaryElem128>())
-}
-
 /// upstream's `VerifierConfig::absorb_into` (crate-private there).
-fn absorb_config(config: &VerifierConfig, fs: &mut impl Transcript) {
+fn absorb_config<K: Kernels>(config: &VerifierConfig, fs: &mut Transcript<'_, K>) {
     let mut header = Vec::with_capacity(4 * (4 + 2 * config.recursive_steps));
     for v in [
         config.initial_dim,
@@ -217,23 +235,26 @@ fn absorb_config(config: &VerifierConfig, fs: &mut impl Transcript) {
 
 /// A round's queries, if the opened rows have the required count and width
 /// and open `root` at them.
-fn open_round<F: RowField>(
-    fs: &mut impl Transcript,
+#[allow(clippy::too_many_arguments)]
+fn open_round<F: RowField, K: Kernels>(
+    fs: &mut Transcript<'_, K>,
+    kernels: &K,
     config: &VerifierConfig,
     root: &MerkleRoot,
     merkle_proof: &BatchedMerkleProof,
     opened_rows: &[Vec<F>],
     log_rows: usize,
     row_len: usize,
-) -> Option<Vec<usize>> {
+) -> Option<Vec<u32>> {
     let rows = 1usize << log_rows;
-    let queries = fs.get_distinct_queries(rows, config.num_queries);
+    let queries = fs.distinct_queries(rows, config.num_queries);
     if queries.len() != config.num_queries.min(rows)
         || opened_rows.len() != queries.len()
         || opened_rows.iter().any(|r| r.len() != row_len)
     {
         return None;
     }
-    let hashed: Vec<Hash> = opened_rows.iter().map(|row| hash_row(row)).collect();
-    ligerito_merkle::verify(root, merkle_proof, log_rows, &hashed, &queries).then_some(queries)
+    let hashed: Vec<Hash> = hash_rows(kernels, opened_rows);
+    merkle::verify(kernels, root, merkle_proof, log_rows, &hashed, &queries)
+        .then(|| queries.iter().map(|&q| q as u32).collect())
 }

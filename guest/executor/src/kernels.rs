@@ -1,0 +1,333 @@
+//! The verifier's kernels as host functions (guest/program/src/kernels.rs
+//! imports them): SHA-256 compression, BLAKE3 of short items, the tensor
+//! descent and the row dot products, computed by
+//! [`ligerito_pvm_verifier::Local`] (PCLMULQDQ where the CPU has it).
+//!
+//! Each charges its gas before it reads anything: a fixed price per call
+//! plus a price per unit of work ([`crate::kernel_gas`]), so the gas, like
+//! the result, depends only on the arguments, on both backends. Every length
+//! is checked against the guest's memory before the host allocates for it.
+
+use crate::host::CallState;
+use crate::kernel_gas as gas;
+use crate::MAX_GUEST_MEMORY;
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_pvm_verifier::kernels::{Kernels, Local, MAX_BLAKE3_ITEM};
+use ligerito_pvm_verifier::sha256::State;
+use ligerito_pvm_verifier::tensor::Tensor;
+use ligerito_pvm_verifier::RowField;
+use polkavm::{Caller, Linker, RawInstance};
+
+/// Why a kernel call stopped the guest.
+#[derive(Debug, thiserror::Error)]
+pub enum HostError {
+    /// The kernel's price exceeds the gas left.
+    #[error("out of gas")]
+    OutOfGas,
+    /// The arguments are not what the kernel accepts (a broken guest).
+    #[error("{kernel}: {reason}")]
+    Refused {
+        kernel: &'static str,
+        reason: String,
+    },
+}
+
+/// The kernels' import names, as the guest declares them.
+pub const NAMES: [&str; 6] = [
+    "sha256_compress",
+    "sha256_each",
+    "sha256_squeeze",
+    "blake3_each",
+    "tensor_eval",
+    "row_dots",
+];
+
+fn refuse(kernel: &'static str, reason: impl Into<String>) -> HostError {
+    HostError::Refused {
+        kernel,
+        reason: reason.into(),
+    }
+}
+
+fn charge(instance: &mut RawInstance, cost: u64) -> Result<(), HostError> {
+    let left = instance.gas();
+    match i64::try_from(cost) {
+        Ok(cost) if cost <= left => {
+            instance.set_gas(left - cost);
+            Ok(())
+        }
+        _ => {
+            instance.set_gas(0);
+            Err(HostError::OutOfGas)
+        }
+    }
+}
+
+/// `count` items of `size` bytes as one length, if it fits in guest memory.
+fn span(kernel: &'static str, count: u32, size: u64) -> Result<u32, HostError> {
+    let len = u64::from(count) * size;
+    if len > u64::from(MAX_GUEST_MEMORY) {
+        return Err(refuse(kernel, format!("{len} bytes exceed guest memory")));
+    }
+    Ok(len as u32)
+}
+
+fn read(
+    instance: &mut RawInstance,
+    kernel: &'static str,
+    address: u32,
+    len: u32,
+) -> Result<Vec<u8>, HostError> {
+    instance
+        .read_memory(address, len)
+        .map_err(|e| refuse(kernel, format!("reading {len} bytes at {address:#x}: {e}")))
+}
+
+fn write(
+    instance: &mut RawInstance,
+    kernel: &'static str,
+    address: u32,
+    bytes: &[u8],
+) -> Result<(), HostError> {
+    instance.write_memory(address, bytes).map_err(|e| {
+        refuse(
+            kernel,
+            format!("writing {} bytes at {address:#x}: {e}", bytes.len()),
+        )
+    })
+}
+
+/// Hands the `len`-byte items at `addresses` to `f` in order. Reading guest
+/// memory costs the compiler a system call, so items that lie close together
+/// (as a guest's allocations of one batch do) are read in one go; the
+/// results are the same either way.
+fn each_item(
+    instance: &mut RawInstance,
+    kernel: &'static str,
+    addresses: &[u32],
+    len: u32,
+    mut f: impl FnMut(&[u8]),
+) -> Result<(), HostError> {
+    let (Some(&lo), Some(&hi)) = (addresses.iter().min(), addresses.iter().max()) else {
+        return Ok(());
+    };
+    let span = u64::from(hi) + u64::from(len) - u64::from(lo);
+    let total = addresses.len() as u64 * u64::from(len);
+    if span <= u64::from(MAX_GUEST_MEMORY) && span <= 2 * total + (64 << 10) {
+        let bytes = read(instance, kernel, lo, span as u32)?;
+        for &a in addresses {
+            let at = (a - lo) as usize;
+            f(&bytes[at..at + len as usize]);
+        }
+    } else {
+        for &a in addresses {
+            f(&read(instance, kernel, a, len)?);
+        }
+    }
+    Ok(())
+}
+
+fn addresses(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect()
+}
+
+fn words<const N: usize>(
+    instance: &mut RawInstance,
+    kernel: &'static str,
+    address: u32,
+) -> Result<[u32; N], HostError> {
+    let bytes = read(instance, kernel, address, 4 * N as u32)?;
+    Ok(std::array::from_fn(|i| {
+        u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes"))
+    }))
+}
+
+fn u128s(bytes: &[u8]) -> Vec<u128> {
+    bytes
+        .chunks_exact(16)
+        .map(|b| u128::from_le_bytes(b.try_into().expect("16 bytes")))
+        .collect()
+}
+
+fn sha256_compress(
+    caller: Caller<CallState>,
+    state: u32,
+    blocks: u32,
+    count: u32,
+) -> Result<(), HostError> {
+    const K: &str = "sha256_compress";
+    let i = caller.instance;
+    charge(i, gas::CALL + u64::from(count) * gas::SHA256_BLOCK)?;
+    let len = span(K, count, 64)?;
+    let mut words: [u32; 8] = self::words(i, K, state)?;
+    Local.sha256_compress(&mut words, &read(i, K, blocks, len)?);
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    write(i, K, state, &bytes)
+}
+
+/// Blocks SHA-256 compresses for `len` bytes, padding included.
+fn sha256_blocks(len: u64) -> u64 {
+    (len + 9).div_ceil(64)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sha256_each(
+    caller: Caller<CallState>,
+    items: u32,
+    count: u32,
+    item_len: u32,
+    prefix: u32,
+    prefix_len: u32,
+    out: u32,
+) -> Result<(), HostError> {
+    const K: &str = "sha256_each";
+    let i = caller.instance;
+    let blocks = sha256_blocks(u64::from(item_len) + u64::from(prefix_len));
+    charge(
+        i,
+        gas::CALL + u64::from(count).saturating_mul(blocks.saturating_mul(gas::SHA256_BLOCK)),
+    )?;
+    let prefix = read(i, K, prefix, span(K, prefix_len, 1)?)?;
+    let item_bytes = span(K, item_len, 1)?;
+    let table = addresses(&read(i, K, items, span(K, count, 4)?)?);
+    let mut digests = Vec::with_capacity(32 * count as usize);
+    each_item(i, K, &table, item_bytes, |item| {
+        digests.extend_from_slice(&Local.sha256_each(&prefix, &[item])[0])
+    })?;
+    write(i, K, out, &digests)
+}
+
+fn sha256_squeeze(
+    caller: Caller<CallState>,
+    state: u32,
+    count: u32,
+    out: u32,
+) -> Result<(), HostError> {
+    const K: &str = "sha256_squeeze";
+    let i = caller.instance;
+    charge(i, gas::CALL + u64::from(count) * gas::SHA256_SQUEEZE)?;
+    span(K, count, 32)?;
+    let bytes = read(i, K, state, std::mem::size_of::<State>() as u32)?;
+    let mut s: State = bytemuck::pod_read_unaligned(&bytes);
+    if !s.is_sound() {
+        return Err(refuse(
+            K,
+            format!("{} bytes buffered of a 64-byte block", s.filled),
+        ));
+    }
+    let digests = Local.sha256_squeeze(&mut s, count as usize);
+    write(i, K, state, bytemuck::bytes_of(&s))?;
+    write(i, K, out, digests.as_flattened())
+}
+
+fn blake3_each(
+    caller: Caller<CallState>,
+    items: u32,
+    item_len: u32,
+    count: u32,
+    out: u32,
+) -> Result<(), HostError> {
+    const K: &str = "blake3_each";
+    let i = caller.instance;
+    charge(i, gas::CALL + u64::from(count) * gas::BLAKE3_ITEM)?;
+    if !(1..=MAX_BLAKE3_ITEM as u32).contains(&item_len) {
+        return Err(refuse(K, format!("items of {item_len} bytes")));
+    }
+    let len = span(K, count, u64::from(item_len))?;
+    let hashes = Local.blake3_each(&read(i, K, items, len)?, item_len as usize);
+    write(i, K, out, hashes.as_flattened())
+}
+
+fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
+    const K: &str = "tensor_eval";
+    let i = caller.instance;
+    let [y, y_len, images, images_len, width, from, points, points_len] = words::<8>(i, K, args)?;
+    let elements = u64::from(y_len) + u64::from(images_len) + u64::from(points_len);
+    charge(i, gas::CALL + elements * gas::TENSOR_ELEMENT)?;
+    let y = u128s(&read(i, K, y, span(K, y_len, 16)?)?);
+    let images = u128s(&read(i, K, images, span(K, images_len, 16)?)?);
+    let points = addresses(&read(i, K, points, span(K, points_len, 4)?)?);
+    let t = Tensor {
+        y: &y,
+        images: &images,
+        width: width as usize,
+        from: from as usize,
+        points: &points,
+    };
+    let n = t
+        .factors()
+        .ok_or_else(|| refuse(K, "y is not 2^n values or images not n rows of width"))?;
+    charge(i, t.products(n).saturating_mul(gas::TENSOR_PRODUCT))?;
+    let values = Local::try_eval_many(&t).expect("factors checked");
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    write(i, K, out, &bytes)
+}
+
+fn row_dots(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
+    const K: &str = "row_dots";
+    let i = caller.instance;
+    let [table, rows, row_len, elem_bytes, rs, rs_len] = words::<6>(i, K, args)?;
+    let per_element = match elem_bytes {
+        4 => gas::DOT32_ELEMENT,
+        16 => gas::DOT128_ELEMENT,
+        _ => return Err(refuse(K, format!("elements of {elem_bytes} bytes"))),
+    };
+    let elements = u64::from(rows) * u64::from(row_len);
+    charge(i, gas::CALL + elements.saturating_mul(per_element))?;
+    if rs_len >= 32 || u64::from(row_len) != 1 << rs_len {
+        return Err(refuse(
+            K,
+            format!("rows of {row_len} for {rs_len} challenges"),
+        ));
+    }
+    let rs = u128s(&read(i, K, rs, span(K, rs_len, 16)?)?);
+    let row_bytes = span(K, row_len, u64::from(elem_bytes))?;
+    let table = addresses(&read(i, K, table, span(K, rows, 4)?)?);
+    let values = if elem_bytes == 4 {
+        dots::<BinaryElem32>(i, &table, row_bytes, &rs)?
+    } else {
+        dots::<BinaryElem128>(i, &table, row_bytes, &rs)?
+    };
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+    write(i, K, out, &bytes)
+}
+
+fn dots<F: RowField>(
+    instance: &mut RawInstance,
+    table: &[u32],
+    row_bytes: u32,
+    rs: &[u128],
+) -> Result<Vec<u128>, HostError> {
+    let width = row_bytes as usize / std::mem::size_of::<F>();
+    let d = Local::prepare_dots::<F>(rs, table.len(), width);
+    let mut values = Vec::with_capacity(table.len());
+    each_item(instance, "row_dots", table, row_bytes, |bytes| {
+        let row: Vec<F> = bytemuck::pod_collect_to_vec(bytes);
+        values.push(d.row(&row));
+    })?;
+    Ok(values)
+}
+
+pub fn define(linker: &mut Linker<CallState, HostError>) {
+    linker
+        .define_typed("sha256_compress", sha256_compress)
+        .expect("fresh name");
+    linker
+        .define_typed("sha256_each", sha256_each)
+        .expect("fresh name");
+    linker
+        .define_typed("sha256_squeeze", sha256_squeeze)
+        .expect("fresh name");
+    linker
+        .define_typed("blake3_each", blake3_each)
+        .expect("fresh name");
+    linker
+        .define_typed("tensor_eval", tensor_eval)
+        .expect("fresh name");
+    linker
+        .define_typed("row_dots", row_dots)
+        .expect("fresh name");
+}

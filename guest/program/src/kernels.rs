@@ -1,0 +1,150 @@
+//! The verifier's kernels, run by the host at a gas price per element (see
+//! guest/executor/src/kernels.rs). Arguments that do not fit in registers
+//! go in a small array of `u32` words; addresses fit in 32 bits in PolkaVM.
+
+use alloc::{vec, vec::Vec};
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_pvm_verifier::kernels::Hash;
+use ligerito_pvm_verifier::sha256::State;
+use ligerito_pvm_verifier::tensor::Tensor;
+use ligerito_pvm_verifier::Kernels;
+
+#[polkavm_derive::polkavm_import]
+extern "C" {
+    /// SHA-256's compression of `count` 64-byte blocks into `state`.
+    fn sha256_compress(state: *mut u32, blocks: *const u8, count: u32);
+    /// SHA-256 of the prefix followed by each of `count` items of
+    /// `item_len` bytes (addresses in `items`), to `out`.
+    fn sha256_each(
+        items: *const u32,
+        count: u32,
+        item_len: u32,
+        prefix: *const u8,
+        prefix_len: u32,
+        out: *mut u8,
+    );
+    /// `count` squeezes of a transcript state (112 bytes), digests to `out`.
+    fn sha256_squeeze(state: *mut u8, count: u32, out: *mut u8);
+    /// BLAKE3 of `count` items of `item_len` bytes each, to `out`.
+    fn blake3_each(items: *const u8, item_len: u32, count: u32, out: *mut u8);
+    /// `args`: y, y count, images, images count, width, from, points,
+    /// points count; `out`: a value per point.
+    fn tensor_eval(args: *const u32, out: *mut u128);
+    /// `args`: row addresses, row count, row length, element bytes (4 or
+    /// 16), rs, rs count; `out`: a value per row.
+    fn row_dots(args: *const u32, out: *mut u128);
+}
+
+pub struct Host;
+
+fn addr<T>(p: *const T) -> u32 {
+    p as usize as u32
+}
+
+impl Host {
+    fn dots<T>(rows: &[Vec<T>], elem_bytes: u32, rs: &[u128]) -> Vec<u128> {
+        let row_len = rows.first().map_or(0, Vec::len);
+        assert!(
+            rows.iter().all(|r| r.len() == row_len),
+            "row kernel: rows of unequal width"
+        );
+        let table: Vec<u32> = rows.iter().map(|r| addr(r.as_ptr())).collect();
+        let args = [
+            addr(table.as_ptr()),
+            rows.len() as u32,
+            row_len as u32,
+            elem_bytes,
+            addr(rs.as_ptr()),
+            rs.len() as u32,
+        ];
+        let mut out = vec![0u128; rows.len()];
+        // SAFETY: every address in `args` is a live allocation of the length
+        // given beside it, and `out` has a value per row.
+        unsafe { row_dots(args.as_ptr(), out.as_mut_ptr()) };
+        out
+    }
+}
+
+impl Kernels for Host {
+    fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        // SAFETY: `state` is 8 words; `blocks` is `len / 64` whole blocks.
+        unsafe { sha256_compress(state.as_mut_ptr(), blocks.as_ptr(), (blocks.len() / 64) as u32) }
+    }
+
+    fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash> {
+        let item_len = items.first().map_or(0, |i| i.len());
+        assert!(
+            items.iter().all(|i| i.len() == item_len),
+            "sha256_each: items of unequal length"
+        );
+        let table: Vec<u32> = items.iter().map(|i| addr(i.as_ptr())).collect();
+        let mut out = vec![[0u8; 32]; items.len()];
+        // SAFETY: the table holds `items.len()` addresses of `item_len`
+        // readable bytes each; `out` has room for a digest per item.
+        unsafe {
+            sha256_each(
+                table.as_ptr(),
+                items.len() as u32,
+                item_len as u32,
+                prefix.as_ptr(),
+                prefix.len() as u32,
+                out.as_mut_ptr().cast(),
+            )
+        };
+        out
+    }
+
+    fn sha256_squeeze(&self, state: &mut State, count: usize) -> Vec<Hash> {
+        let mut out = vec![[0u8; 32]; count];
+        // SAFETY: `state` is a plain 112-byte value; `out` has `count` digests.
+        unsafe {
+            sha256_squeeze(
+                (state as *mut State).cast(),
+                count as u32,
+                out.as_mut_ptr().cast(),
+            )
+        };
+        out
+    }
+
+    fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
+        let count = items.len() / item_len;
+        let mut out = vec![[0u8; 32]; count];
+        // SAFETY: `items` holds `count` items; `out` has room for their hashes.
+        unsafe {
+            blake3_each(
+                items.as_ptr(),
+                item_len as u32,
+                count as u32,
+                out.as_mut_ptr().cast(),
+            )
+        };
+        out
+    }
+
+    fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {
+        let args = [
+            addr(t.y.as_ptr()),
+            t.y.len() as u32,
+            addr(t.images.as_ptr()),
+            t.images.len() as u32,
+            t.width as u32,
+            t.from as u32,
+            addr(t.points.as_ptr()),
+            t.points.len() as u32,
+        ];
+        let mut out = vec![0u128; t.points.len()];
+        // SAFETY: every address in `args` is a live slice of the length given
+        // beside it, and `out` has a value per point.
+        unsafe { tensor_eval(args.as_ptr(), out.as_mut_ptr()) };
+        out
+    }
+
+    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
+        Self::dots(rows, 4, rs)
+    }
+
+    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
+        Self::dots(rows, 16, rs)
+    }
+}

@@ -1,0 +1,135 @@
+//! The verifier's heavy kernels: hashing and batched field products.
+//!
+//! The verifier calls them through [`Kernels`], so that a PolkaVM guest can
+//! hand them to its host (where they run natively, with carry-less multiply
+//! and SIMD hashing, at a gas price per element) while the logic around
+//! them stays in the sandbox. [`Local`] computes them in-process: the
+//! reference semantics, and what a host runs for the guest.
+
+use crate::field::{Dots, RowField};
+use crate::gf128::Soft;
+use crate::sha256::{digest, State};
+use crate::tensor::{eval_many, Tensor};
+use alloc::vec::Vec;
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+
+pub type Hash = [u8; 32];
+
+/// The longest item [`Kernels::blake3_each`] hashes: one BLAKE3 block.
+pub const MAX_BLAKE3_ITEM: usize = 64;
+
+pub trait Kernels {
+    /// SHA-256's compression function over `blocks` (whole 64-byte blocks).
+    fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]);
+
+    /// SHA-256 of `prefix` followed by each item (all of one length).
+    fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash>;
+
+    /// `count` squeezes of a transcript's state ([`State::squeeze`]).
+    fn sha256_squeeze(&self, state: &mut State, count: usize) -> Vec<Hash>;
+
+    /// BLAKE3 of each `item_len`-byte item of `items`
+    /// (`1 <= item_len <= MAX_BLAKE3_ITEM`, `items` whole items).
+    fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash>;
+
+    /// [`eval_many`]; the verifier passes only parts that fit together.
+    fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128>;
+
+    /// [`dots`] of GF(2^32) rows.
+    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128>;
+
+    /// [`dots`] of GF(2^128) rows.
+    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128>;
+}
+
+/// The kernels computed in-process, with PCLMULQDQ where the `std` feature
+/// finds it on x86-64 and integer multiplies otherwise (same results).
+#[derive(Clone, Copy, Default)]
+pub struct Local;
+
+/// [`Dots`] with the fastest multiply, for rows that arrive one at a time.
+pub enum PreparedDots<F: RowField> {
+    Soft(Dots<Soft, F>),
+    #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+    Clmul(Dots<crate::gf128::Clmul, F>),
+}
+
+impl<F: RowField> PreparedDots<F> {
+    pub fn row(&self, row: &[F]) -> u128 {
+        match self {
+            Self::Soft(d) => d.row(row),
+            #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+            Self::Clmul(d) => d.row(row),
+        }
+    }
+}
+
+impl Local {
+    /// [`Dots`] by `rs` for `rows` rows of `width` elements.
+    pub fn prepare_dots<F: RowField>(rs: &[u128], rows: usize, width: usize) -> PreparedDots<F> {
+        #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+        if let Some(m) = crate::gf128::Clmul::detect() {
+            return PreparedDots::Clmul(Dots::new(m, rs, rows, width));
+        }
+        PreparedDots::Soft(Dots::new(Soft, rs, rows, width))
+    }
+
+    /// [`Dots`] of every row.
+    pub fn dots<F: RowField>(rows: &[Vec<F>], rs: &[u128]) -> Vec<u128> {
+        let width = rows.first().map_or(0, Vec::len);
+        let d = Self::prepare_dots(rs, rows.len(), width);
+        rows.iter().map(|row| d.row(row)).collect()
+    }
+
+    /// [`eval_many`], `None` when the parts do not fit together.
+    pub fn try_eval_many(t: &Tensor<'_>) -> Option<Vec<u128>> {
+        #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+        if let Some(m) = crate::gf128::Clmul::detect() {
+            return eval_many(m, t);
+        }
+        eval_many(Soft, t)
+    }
+}
+
+impl Kernels for Local {
+    fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        for block in blocks.chunks_exact(64) {
+            sha2::compress256(
+                state,
+                &[*sha2::digest::generic_array::GenericArray::from_slice(
+                    block,
+                )],
+            );
+        }
+    }
+
+    fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash> {
+        items
+            .iter()
+            .map(|item| digest(self, prefix, item))
+            .collect()
+    }
+
+    fn sha256_squeeze(&self, state: &mut State, count: usize) -> Vec<Hash> {
+        (0..count).map(|_| state.squeeze(self)).collect()
+    }
+
+    fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
+        items
+            .chunks_exact(item_len)
+            .map(|item| *blake3::hash(item).as_bytes())
+            .collect()
+    }
+
+    fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {
+        Self::try_eval_many(t).expect("the verifier passes parts that fit together")
+    }
+
+    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
+        Self::dots(rows, rs)
+    }
+
+    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
+        Self::dots(rows, rs)
+    }
+}

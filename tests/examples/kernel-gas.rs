@@ -1,0 +1,242 @@
+//! Calibrates the host kernels' gas prices and prints
+//! `guest/executor/src/kernel_gas.rs`:
+//!
+//!   cargo run --release -p ligerito-tests --example kernel-gas > guest/executor/src/kernel_gas.rs
+//!
+//! A unit of kernel gas is priced at the time a unit of guest gas takes: the
+//! reference blob (upstream's verifier, no kernels) on the compiler gives
+//! picoseconds per gas; the kernels, run as the host runs them on the
+//! verification of a 2^20 proof, give picoseconds per unit of their work.
+//! The fixed price per call is what a call costs the compiler beyond its
+//! gas and its kernels' work (the sandbox's switch to the host and back).
+
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_executor::{kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local};
+use ligerito_pvm_verifier::sha256::State;
+use ligerito_pvm_verifier::tensor::Tensor;
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 15;
+
+/// Calls, units of work and time of one kernel.
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    calls: u64,
+    units: u64,
+    time: Duration,
+}
+
+/// [`Local`], counting what each kernel is charged for and timing it.
+#[derive(Default)]
+struct Counting {
+    /// compress, each, squeeze, blake3, tensor elements, tensor products, dot32, dot128
+    tallies: RefCell<[Tally; 8]>,
+}
+
+impl Counting {
+    fn time<T>(&self, k: usize, units: u64, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        let mut t = self.tallies.borrow_mut();
+        t[k].calls += 1;
+        t[k].units += units;
+        t[k].time += start.elapsed();
+        out
+    }
+}
+
+impl Kernels for Counting {
+    fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        self.time(0, blocks.len() as u64 / 64, || {
+            Local.sha256_compress(state, blocks)
+        })
+    }
+
+    fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash> {
+        let len = (prefix.len() + items.first().map_or(0, |i| i.len())) as u64;
+        let blocks = items.len() as u64 * (len + 9).div_ceil(64);
+        self.time(1, blocks, || Local.sha256_each(prefix, items))
+    }
+
+    fn sha256_squeeze(&self, state: &mut State, count: usize) -> Vec<Hash> {
+        self.time(2, count as u64, || Local.sha256_squeeze(state, count))
+    }
+
+    fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
+        let count = (items.len() / item_len) as u64;
+        self.time(3, count, || Local.blake3_each(items, item_len))
+    }
+
+    fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {
+        let elements = (t.y.len() + t.images.len() + t.points.len()) as u64;
+        self.time(4, elements, || ());
+        let products = t.products(t.factors().expect("fits"));
+        self.time(5, products, || Local.eval_many(t))
+    }
+
+    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
+        let elements = rows.iter().map(Vec::len).sum::<usize>() as u64;
+        self.time(6, elements, || Local.dots32(rows, rs))
+    }
+
+    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
+        let elements = rows.iter().map(Vec::len).sum::<usize>() as u64;
+        self.time(7, elements, || Local.dots128(rows, rs))
+    }
+}
+
+/// The fastest of several runs: the least disturbed by other work.
+fn best(xs: Vec<f64>) -> f64 {
+    xs.into_iter().fold(f64::INFINITY, f64::min)
+}
+
+/// The best wall time of a verification on the compiler, and its gas.
+fn guest_run(executor: &Executor, code: &Code, log_size: u32, proof: &[u8]) -> (f64, u64) {
+    executor
+        .verify_with(code, log_size, proof, DEFAULT_GAS_LIMIT, Backend::Compiler)
+        .expect("compiler");
+    let mut gas = 0;
+    let times = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            let outcome = executor
+                .verify_with(code, log_size, proof, DEFAULT_GAS_LIMIT, Backend::Compiler)
+                .expect("compiler");
+            assert!(outcome.is_valid(), "{}", outcome.message);
+            gas = outcome.gas_used;
+            start.elapsed().as_secs_f64() * 1e12
+        })
+        .collect();
+    (best(times), gas)
+}
+
+fn main() {
+    let executor = Executor::new();
+    let reference = guest_run(
+        &executor,
+        &Code::reference(),
+        16,
+        &ligerito_tests::valid_proof(16),
+    );
+    let ps_per_gas = reference.0 / reference.1 as f64;
+
+    let proof = ligerito_tests::proof_with_seed(20, 1);
+    let config = ligerito_sizes::get(20).expect("2^20").verifier_config();
+    let decoded = ligerito_tests::decode(&proof);
+    let runs: Vec<[Tally; 8]> = (0..RUNS)
+        .map(|_| {
+            let counting = Counting::default();
+            let verdict = ligerito_pvm_verifier::verify_with(&config, &decoded, &counting);
+            assert_eq!(verdict, Ok(Ok(())));
+            counting.tallies.into_inner()
+        })
+        .collect();
+    let ps_per_unit = |k: usize| {
+        best(
+            runs.iter()
+                .map(|t| t[k].time.as_secs_f64() * 1e12 / t[k].units.max(1) as f64)
+                .collect(),
+        )
+    };
+    let price = |ps: f64| (ps / ps_per_gas).ceil().max(1.0) as u64;
+    let tally = runs[0];
+    let sha256_block = price(best(vec![ps_per_unit(0), ps_per_unit(1)]));
+    let tensor_product = price(ps_per_unit(5));
+    let dot128 = price(ps_per_unit(7));
+    let prices = [
+        (
+            "SHA256_BLOCK",
+            sha256_block,
+            "Per 64-byte block compressed (`sha256_compress`, `sha256_each`).",
+        ),
+        (
+            "SHA256_SQUEEZE",
+            price(ps_per_unit(2)),
+            "Per transcript squeeze (`sha256_squeeze`).",
+        ),
+        (
+            "BLAKE3_ITEM",
+            price(ps_per_unit(3)),
+            "Per item of at most 64 bytes (`blake3_each`).",
+        ),
+        // reading a value is a small part of a row element's fold
+        (
+            "TENSOR_ELEMENT",
+            dot128.div_ceil(16),
+            "Per GF(2^128) value or point `tensor_eval` reads.",
+        ),
+        (
+            "TENSOR_PRODUCT",
+            tensor_product,
+            "Per GF(2^128) product of `tensor_eval`'s descent.",
+        ),
+        (
+            "DOT32_ELEMENT",
+            price(ps_per_unit(6)),
+            "Per GF(2^32) row element (`row_dots`).",
+        ),
+        (
+            "DOT128_ELEMENT",
+            dot128,
+            "Per GF(2^128) row element (`row_dots`).",
+        ),
+    ];
+
+    // What a call costs the compiler beyond its gas: the 2^20 run's time,
+    // less its guest gas and its kernels' work, per call.
+    let current = [
+        kernel_gas::SHA256_BLOCK,
+        kernel_gas::SHA256_BLOCK,
+        kernel_gas::SHA256_SQUEEZE,
+        kernel_gas::BLAKE3_ITEM,
+        kernel_gas::TENSOR_ELEMENT,
+        kernel_gas::TENSOR_PRODUCT,
+        kernel_gas::DOT32_ELEMENT,
+        kernel_gas::DOT128_ELEMENT,
+    ];
+    // tensor elements and products are one call
+    let calls: u64 = tally.iter().map(|t| t.calls).sum::<u64>() - tally[4].calls;
+    let charged: u64 = tally
+        .iter()
+        .zip(current)
+        .map(|(t, p)| t.units * p)
+        .sum::<u64>()
+        + calls * kernel_gas::CALL;
+    let (time, gas) = guest_run(&executor, executor.code(), 20, &proof);
+    let guest_gas = gas.saturating_sub(charged);
+    let kernel_ps: f64 = (0..8).map(|k| ps_per_unit(k) * tally[k].units as f64).sum();
+    let call_ps = ((time - guest_gas as f64 * ps_per_gas - kernel_ps) / calls as f64).max(0.0);
+    let call = price(call_ps);
+
+    println!("//! Gas prices of the host kernels (src/kernels.rs).");
+    println!("//!");
+    println!("//! GENERATED by this command; do not edit by hand:");
+    println!("//!");
+    println!("//!   cargo run --release -p ligerito-tests --example kernel-gas > guest/executor/src/kernel_gas.rs");
+    println!("//!");
+    println!("//! A unit of kernel gas takes as long as a unit of guest gas on the compiler:");
+    println!(
+        "//! {ps_per_gas:.1} ps here (the reference blob on a 2^16 proof). Best of {RUNS} runs."
+    );
+    let names = [
+        "compress", "each", "squeeze", "blake3", "", "tensor", "dot32", "dot128",
+    ];
+    let per_kernel: Vec<String> = (0..8)
+        .filter(|&k| k != 4)
+        .map(|k| format!("{} {}", names[k], tally[k].calls))
+        .collect();
+    println!(
+        "//! A 2^20 verification makes {calls} kernel calls ({}); its guest code",
+        per_kernel.join(", ")
+    );
+    println!("//! uses {guest_gas} gas.");
+    println!();
+    println!("/// Every kernel call: the sandbox's switch to the host and back.");
+    println!("pub const CALL: u64 = {call};");
+    for (name, value, doc) in prices {
+        println!("/// {doc}");
+        println!("pub const {name}: u64 = {value};");
+    }
+}
