@@ -9,34 +9,34 @@
 use crate::types::Weight;
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 45345000;
+pub const EXTRINSIC_BASE: Weight = 45826000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 20616816;
+pub const VERIFY_BASE: Weight = 17029032;
 
 /// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1077;
+pub const VERIFY_PER_BYTE: Weight = 1052;
 
 /// Guest execution, per unit of gas (measured on a 2^20 proof).
-pub const PICOS_PER_GAS: Weight = 564;
+pub const PICOS_PER_GAS: Weight = 256;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 29074000;
+pub const SET_CODE_BASE: Weight = 30717000;
 
 /// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 4570;
+pub const SET_CODE_PER_BYTE: Weight = 4477;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 29074000;
+pub const SET_LIMITS: Weight = 30717000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 8547903),
-    (16, 11980751),
-    (20, 15772848),
-    (21, 19125539),
-    (22, 23528200),
-    (23, 25535173),
-    (24, 28704078),
+    (12, 3456962),
+    (16, 6439920),
+    (20, 10343149),
+    (21, 13989749),
+    (22, 14366989),
+    (23, 16293165),
+    (24, 19567547),
 ];

@@ -8,7 +8,7 @@ pub const ENTRY: &str = "verify";
 
 /// Every host function the guest may import: its input and diagnostic,
 /// and the verifier's kernels.
-pub const IMPORTS: [&str; 9] = [
+pub const IMPORTS: [&str; 10] = [
     "input_len",
     "read_input",
     "set_message",
@@ -18,6 +18,7 @@ pub const IMPORTS: [&str; 9] = [
     kernels::NAMES[3],
     kernels::NAMES[4],
     kernels::NAMES[5],
+    kernels::NAMES[6],
 ];
 
 /// The longest diagnostic kept; the guest never writes more.

@@ -5,23 +5,23 @@
 //!   cargo run --release -p ligerito-tests --example kernel-gas > guest/executor/src/kernel_gas.rs
 //!
 //! A unit of kernel gas takes as long as a unit of guest gas on the compiler:
-//! 211.0 ps here (the reference blob on a 2^16 proof). Best of 15 runs.
-//! A 2^20 verification makes 62 kernel calls (compress 12, each 2, squeeze 14, blake3 30, tensor 2, dot32 1, dot128 1); its guest code
-//! uses 4999335 gas.
+//! 177.6 ps here (the reference blob on a 2^16 proof). Best of 15 runs.
+//! A 2^20 verification makes 13 kernel calls (compress 1, each 2, squeeze 2, blake3 4, tensor 2, dot32 1, dot128 1); its guest code
+//! uses 5149350 gas.
 
 /// Every kernel call: the sandbox's switch to the host and back.
-pub const CALL: u64 = 103417;
+pub const CALL: u64 = 773;
 /// Per 64-byte block compressed (`sha256_compress`, `sha256_each`).
-pub const SHA256_BLOCK: u64 = 215;
+pub const SHA256_BLOCK: u64 = 249;
 /// Per transcript squeeze (`sha256_squeeze`).
-pub const SHA256_SQUEEZE: u64 = 376;
+pub const SHA256_SQUEEZE: u64 = 439;
 /// Per item of at most 64 bytes (`blake3_each`).
-pub const BLAKE3_ITEM: u64 = 401;
+pub const BLAKE3_ITEM: u64 = 501;
 /// Per GF(2^128) value or point `tensor_eval` reads.
-pub const TENSOR_ELEMENT: u64 = 3;
+pub const TENSOR_ELEMENT: u64 = 4;
 /// Per GF(2^128) product of `tensor_eval`'s descent.
-pub const TENSOR_PRODUCT: u64 = 55;
+pub const TENSOR_PRODUCT: u64 = 65;
 /// Per GF(2^32) row element (`row_dots`).
-pub const DOT32_ELEMENT: u64 = 34;
+pub const DOT32_ELEMENT: u64 = 38;
 /// Per GF(2^128) row element (`row_dots`).
-pub const DOT128_ELEMENT: u64 = 46;
+pub const DOT128_ELEMENT: u64 = 56;

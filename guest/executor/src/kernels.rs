@@ -12,7 +12,8 @@ use crate::host::CallState;
 use crate::kernel_gas as gas;
 use crate::MAX_GUEST_MEMORY;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_pvm_verifier::kernels::{Kernels, Local, MAX_BLAKE3_ITEM};
+use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, MAX_BLAKE3_ITEM};
+use ligerito_pvm_verifier::merkle;
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
 use ligerito_pvm_verifier::RowField;
@@ -33,11 +34,12 @@ pub enum HostError {
 }
 
 /// The kernels' import names, as the guest declares them.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 7] = [
     "sha256_compress",
     "sha256_each",
     "sha256_squeeze",
     "blake3_each",
+    "blake3_tree",
     "tensor_eval",
     "row_dots",
 ];
@@ -190,8 +192,8 @@ fn sha256_each(
         i,
         gas::CALL + u64::from(count).saturating_mul(blocks.saturating_mul(gas::SHA256_BLOCK)),
     )?;
-    let prefix = read(i, K, prefix, span(K, prefix_len, 1)?)?;
     let item_bytes = span(K, item_len, 1)?;
+    let prefix = read(i, K, prefix, span(K, prefix_len, 1)?)?;
     let table = addresses(&read(i, K, items, span(K, count, 4)?)?);
     let mut digests = Vec::with_capacity(32 * count as usize);
     each_item(i, K, &table, item_bytes, |item| {
@@ -239,6 +241,31 @@ fn blake3_each(
     let len = span(K, count, u64::from(item_len))?;
     let hashes = Local.blake3_each(&read(i, K, items, len)?, item_len as usize);
     write(i, K, out, hashes.as_flattened())
+}
+
+fn hashes(bytes: &[u8]) -> Vec<Hash> {
+    bytes
+        .chunks_exact(32)
+        .map(|b| b.try_into().expect("32 bytes"))
+        .collect()
+}
+
+fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
+    const K: &str = "blake3_tree";
+    let i = caller.instance;
+    let [leaves, n_leaves, siblings, n_siblings, layers, n_layers, plan, n_plan] =
+        words::<8>(i, K, args)?;
+    charge(i, gas::CALL + u64::from(n_plan) * gas::BLAKE3_ITEM)?;
+    let leaves = hashes(&read(i, K, leaves, span(K, n_leaves, 32)?)?);
+    let siblings = hashes(&read(i, K, siblings, span(K, n_siblings, 32)?)?);
+    let layers = addresses(&read(i, K, layers, span(K, n_layers, 4)?)?);
+    let plan: Vec<[u32; 2]> = addresses(&read(i, K, plan, span(K, n_plan, 8)?)?)
+        .chunks_exact(2)
+        .map(|p| [p[0], p[1]])
+        .collect();
+    let top = merkle::tree(&Local, &leaves, &siblings, &layers, &plan)
+        .ok_or_else(|| refuse(K, "the plan names a node or sibling that does not exist"))?;
+    write(i, K, out, top.as_flattened())
 }
 
 fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
@@ -323,6 +350,9 @@ pub fn define(linker: &mut Linker<CallState, HostError>) {
         .expect("fresh name");
     linker
         .define_typed("blake3_each", blake3_each)
+        .expect("fresh name");
+    linker
+        .define_typed("blake3_tree", blake3_tree)
         .expect("fresh name");
     linker
         .define_typed("tensor_eval", tensor_eval)

@@ -4,7 +4,7 @@
 
 use alloc::{vec, vec::Vec};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_pvm_verifier::kernels::Hash;
+use ligerito_pvm_verifier::kernels::{Hash, GUEST_SHA256_BLOCKS};
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
 use ligerito_pvm_verifier::Kernels;
@@ -27,6 +27,9 @@ extern "C" {
     fn sha256_squeeze(state: *mut u8, count: u32, out: *mut u8);
     /// BLAKE3 of `count` items of `item_len` bytes each, to `out`.
     fn blake3_each(items: *const u8, item_len: u32, count: u32, out: *mut u8);
+    /// `args`: leaves, leaf count, siblings, sibling count, layer sizes,
+    /// layer count, plan, plan pairs; `out`: the top layer's hashes.
+    fn blake3_tree(args: *const u32, out: *mut u8);
     /// `args`: y, y count, images, images count, width, from, points,
     /// points count; `out`: a value per point.
     fn tensor_eval(args: *const u32, out: *mut u128);
@@ -67,6 +70,12 @@ impl Host {
 
 impl Kernels for Host {
     fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
+        if blocks.len() < 64 * GUEST_SHA256_BLOCKS {
+            for block in blocks.chunks_exact(64) {
+                sha2::compress256(state, &[*sha2::digest::generic_array::GenericArray::from_slice(block)]);
+            }
+            return;
+        }
         // SAFETY: `state` is 8 words; `blocks` is `len / 64` whole blocks.
         unsafe { sha256_compress(state.as_mut_ptr(), blocks.as_ptr(), (blocks.len() / 64) as u32) }
     }
@@ -95,6 +104,9 @@ impl Kernels for Host {
     }
 
     fn sha256_squeeze(&self, state: &mut State, count: usize) -> Vec<Hash> {
+        if count < GUEST_SHA256_BLOCKS / 2 {
+            return (0..count).map(|_| state.squeeze(self)).collect();
+        }
         let mut out = vec![[0u8; 32]; count];
         // SAFETY: `state` is a plain 112-byte value; `out` has `count` digests.
         unsafe {
@@ -119,6 +131,31 @@ impl Kernels for Host {
                 out.as_mut_ptr().cast(),
             )
         };
+        out
+    }
+
+    fn blake3_tree(
+        &self,
+        leaves: &[Hash],
+        siblings: &[Hash],
+        layers: &[u32],
+        plan: &[[u32; 2]],
+    ) -> Vec<Hash> {
+        let args = [
+            addr(leaves.as_ptr()),
+            leaves.len() as u32,
+            addr(siblings.as_ptr()),
+            siblings.len() as u32,
+            addr(layers.as_ptr()),
+            layers.len() as u32,
+            addr(plan.as_ptr()),
+            plan.len() as u32,
+        ];
+        let top = layers.last().map_or(leaves.len(), |&n| n as usize);
+        let mut out = vec![[0u8; 32]; top];
+        // SAFETY: every address in `args` is a live slice of the length given
+        // beside it, and `out` has room for the top layer.
+        unsafe { blake3_tree(args.as_ptr(), out.as_mut_ptr().cast()) };
         out
     }
 

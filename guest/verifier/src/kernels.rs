@@ -15,6 +15,11 @@ use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 
 pub type Hash = [u8; 32];
 
+/// Below this many blocks (or half as many squeezes) a guest computes
+/// SHA-256 itself: less gas than a kernel call's fixed price, which is
+/// worth about 70 blocks of the guest's own SHA-256.
+pub const GUEST_SHA256_BLOCKS: usize = 32;
+
 /// The longest item [`Kernels::blake3_each`] hashes: one BLAKE3 block.
 pub const MAX_BLAKE3_ITEM: usize = 64;
 
@@ -31,6 +36,16 @@ pub trait Kernels {
     /// BLAKE3 of each `item_len`-byte item of `items`
     /// (`1 <= item_len <= MAX_BLAKE3_ITEM`, `items` whole items).
     fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash>;
+
+    /// The top layer of a Merkle walk ([`crate::merkle::tree`]); the
+    /// verifier passes only plans that name existing nodes.
+    fn blake3_tree(
+        &self,
+        leaves: &[Hash],
+        siblings: &[Hash],
+        layers: &[u32],
+        plan: &[[u32; 2]],
+    ) -> Vec<Hash>;
 
     /// [`eval_many`]; the verifier passes only parts that fit together.
     fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128>;
@@ -119,6 +134,17 @@ impl Kernels for Local {
             .chunks_exact(item_len)
             .map(|item| *blake3::hash(item).as_bytes())
             .collect()
+    }
+
+    fn blake3_tree(
+        &self,
+        leaves: &[Hash],
+        siblings: &[Hash],
+        layers: &[u32],
+        plan: &[[u32; 2]],
+    ) -> Vec<Hash> {
+        crate::merkle::tree(self, leaves, siblings, layers, plan)
+            .expect("the verifier plans existing nodes")
     }
 
     fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {

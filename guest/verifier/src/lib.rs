@@ -23,7 +23,7 @@ mod basis;
 mod field;
 mod gf128;
 pub mod kernels;
-mod merkle;
+pub mod merkle;
 pub mod sha256;
 pub mod tensor;
 mod transcript;

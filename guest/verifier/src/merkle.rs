@@ -24,46 +24,89 @@ pub fn verify(
             && indices == [0]
             && kernels.blake3_each(leaf_bytes, 32)[0] == expected;
     }
-    if leaves.len() != indices.len() {
-        // upstream indexes past the shorter one; our callers never differ
+    if leaves.len() != indices.len() || leaves.is_empty() {
+        // upstream indexes past the shorter one, or finds no root for none;
+        // our callers never differ and never open nothing
         return false;
     }
-    let mut layer = kernels.blake3_each(leaf_bytes, 32);
+    let layer = kernels.blake3_each(leaf_bytes, 32);
+    // The walk's shape depends only on the indices: plan every layer's
+    // pairs first, then hash them all in one kernel call. A sibling the
+    // proof lacks is a zero hash, as upstream's `unwrap_or_default`.
+    let zero = proof.siblings.len() as u32;
     let mut queries = indices.to_vec();
     let mut count = queries.len();
     let mut used = 0;
     let mut sibling = || {
         used += 1;
-        proof.siblings.get(used - 1).copied().unwrap_or_default()
+        SIBLING | (used - 1).min(zero as usize) as u32
     };
-    let mut pairs = Vec::with_capacity(64 * count);
+    let mut layers = Vec::with_capacity(depth);
+    let mut plan = Vec::with_capacity(2 * count * depth);
     for _ in 0..depth {
-        pairs.clear();
         let mut next = 0;
         let mut i = 0;
         while i < count {
             let q = queries[i];
             queries[next] = q >> 1;
             next += 1;
-            let (left, right) = if i + 1 < count && q.is_multiple_of(2) && queries[i + 1] == q ^ 1 {
+            let pair = if i + 1 < count && q.is_multiple_of(2) && queries[i + 1] == q ^ 1 {
                 i += 2;
-                (layer[i - 2], layer[i - 1])
+                [i as u32 - 2, i as u32 - 1]
             } else {
                 i += 1;
                 let s = sibling();
-                if !q.is_multiple_of(2) {
-                    (s, layer[i - 1])
+                if q.is_multiple_of(2) {
+                    [i as u32 - 1, s]
                 } else {
-                    (layer[i - 1], s)
+                    [s, i as u32 - 1]
                 }
             };
-            pairs.extend_from_slice(&left);
-            pairs.extend_from_slice(&right);
+            plan.push(pair);
         }
-        layer = kernels.blake3_each(&pairs, 64);
+        layers.push(next as u32);
         count = next;
     }
-    count == 1 && used == proof.siblings.len() && layer[0] == expected
+    let mut siblings = proof.siblings.clone();
+    siblings.push([0; 32]);
+    let top = kernels.blake3_tree(&layer, &siblings, &layers, &plan);
+    count == 1 && used == proof.siblings.len() && top[0] == expected
+}
+
+/// Marks a [`Kernels::blake3_tree`] reference to a sibling rather than to
+/// a node of the layer below.
+pub const SIBLING: u32 = 1 << 31;
+
+/// [`Kernels::blake3_tree`]: the nodes of each layer, BLAKE3 of the pair
+/// the plan names, from `leaves` up; `None` for a plan that names a node or
+/// sibling that does not exist.
+pub fn tree(
+    kernels: &impl Kernels,
+    leaves: &[Hash],
+    siblings: &[Hash],
+    layers: &[u32],
+    plan: &[[u32; 2]],
+) -> Option<Vec<Hash>> {
+    let mut layer = leaves.to_vec();
+    let mut pairs = Vec::new();
+    let mut rest = plan;
+    for &n in layers {
+        let (this, more) = rest.split_at_checked(n as usize)?;
+        rest = more;
+        pairs.clear();
+        for pair in this {
+            for &r in pair {
+                let node = if r & SIBLING != 0 {
+                    siblings.get((r & !SIBLING) as usize)?
+                } else {
+                    layer.get(r as usize)?
+                };
+                pairs.extend_from_slice(node);
+            }
+        }
+        layer = kernels.blake3_each(&pairs, 64);
+    }
+    rest.is_empty().then_some(layer)
 }
 
 #[cfg(test)]
@@ -72,7 +115,7 @@ mod tests {
     use crate::kernels::Local;
     use alloc::vec;
 
-    fn tree(depth: usize) -> ligerito_merkle::CompleteMerkleTree {
+    fn full_tree(depth: usize) -> ligerito_merkle::CompleteMerkleTree {
         let leaves: Vec<Hash> = (0..1u32 << depth)
             .map(|i| *blake3::hash(&i.to_le_bytes()).as_bytes())
             .collect();
@@ -82,10 +125,21 @@ mod tests {
     /// Every subset of queries of small trees, honest and with each sibling
     /// or leaf flipped, dropped or added: the same verdict as upstream's.
     #[test]
+    fn refuses_plans_that_name_what_does_not_exist() {
+        let leaves = [[1; 32], [2; 32]];
+        let siblings = [[3; 32]];
+        assert!(tree(&Local, &leaves, &siblings, &[1], &[[0, 1]]).is_some());
+        assert!(tree(&Local, &leaves, &siblings, &[1], &[[0, 2]]).is_none());
+        assert!(tree(&Local, &leaves, &siblings, &[1], &[[0, SIBLING | 1]]).is_none());
+        assert!(tree(&Local, &leaves, &siblings, &[2], &[[0, 1]]).is_none());
+        assert!(tree(&Local, &leaves, &siblings, &[1], &[[0, 1], [0, 1]]).is_none());
+    }
+
+    #[test]
     fn decides_as_upstream_does() {
         let mut rng = crate::testing::Rng(0xd1b5_4a32_d192_ed03);
         for depth in 0..6 {
-            let t = tree(depth);
+            let t = full_tree(depth);
             let root = t.get_root();
             let n = 1usize << depth;
             for _ in 0..60 {
