@@ -2,6 +2,7 @@
 //! `guest/executor/src/kernel_gas.rs`:
 //!
 //!   cargo run --release -p ligerito-tests --example kernel-gas > guest/executor/src/kernel_gas.rs
+//!   cargo run --release -p ligerito-tests --example kernel-gas -- profile 24   # where 2^24's gas goes
 //!
 //! A unit of kernel gas is priced at the time a unit of guest gas takes: the
 //! reference blob (upstream's verifier, no kernels) on the compiler gives
@@ -165,8 +166,81 @@ fn empty_calls(calls: u32) -> Code {
     Code::new(builder.into_vec().expect("a valid program"))
 }
 
+/// The committed prices, by tally slot.
+const COMMITTED: [u64; 8] = [
+    kernel_gas::SHA256_BLOCK,
+    kernel_gas::SHA256_BLOCK,
+    kernel_gas::SHA256_SQUEEZE,
+    kernel_gas::BLAKE3_ITEM,
+    kernel_gas::TENSOR_ELEMENT,
+    kernel_gas::TENSOR_PRODUCT,
+    kernel_gas::DOT32_ELEMENT,
+    kernel_gas::DOT128_ELEMENT,
+];
+
+/// A verification of 2^`log_size` (seed 1), counted: the kernels' tally and
+/// the gas of the guest's own code.
+fn count(executor: &Executor, log_size: u32) -> ([Tally; 8], u64) {
+    let proof = ligerito_tests::proof_with_seed(log_size, 1);
+    let config = ligerito_sizes::get(log_size)
+        .expect("a size")
+        .verifier_config();
+    let counting = Counting::default();
+    let verdict =
+        ligerito_pvm_verifier::verify_with(&config, &ligerito_tests::decode(&proof), &counting);
+    assert_eq!(verdict, Ok(Ok(())));
+    let tally = counting.tallies.into_inner();
+    let charged: u64 = tally
+        .iter()
+        .zip(COMMITTED)
+        .map(|(t, p)| t.units * p)
+        .sum::<u64>()
+        + calls(&tally) * kernel_gas::CALL;
+    let outcome = executor
+        .verify(log_size, &proof, DEFAULT_GAS_LIMIT, Backend::Compiler)
+        .expect("compiler");
+    (tally, outcome.gas_used - charged)
+}
+
+/// Kernel calls (tensor elements and products are one call).
+fn calls(tally: &[Tally; 8]) -> u64 {
+    tally.iter().map(|t| t.calls).sum::<u64>() - tally[4].calls
+}
+
+const NAMES: [&str; 8] = [
+    "compress", "each", "squeeze", "blake3", "", "tensor", "dot32", "dot128",
+];
+
+/// Where the gas goes at `prices` and `call`, as a Markdown table.
+fn print_profile(tally: &[Tally; 8], guest_gas: u64, prices: [u64; 8], call: u64) {
+    eprintln!("| kernel | calls | units | gas (work + calls) |\n|---|---|---|---|");
+    for k in (0..8).filter(|&k| k != 4) {
+        let work = tally[k].units * prices[k]
+            + if k == 5 {
+                tally[4].units * prices[4]
+            } else {
+                0
+            };
+        eprintln!(
+            "| {} | {} | {} | {work} + {} |",
+            NAMES[k],
+            tally[k].calls,
+            tally[k].units,
+            tally[k].calls * call
+        );
+    }
+    eprintln!("| guest code | | | {guest_gas} |");
+}
+
 fn main() {
     let executor = Executor::new();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, size] = args.as_slice() {
+        assert_eq!(mode, "profile", "usage: kernel-gas [profile SIZE]");
+        let (tally, guest_gas) = count(&executor, size.parse().expect("SIZE: a number"));
+        print_profile(&tally, guest_gas, COMMITTED, kernel_gas::CALL);
+        return;
+    }
     let reference = guest_run(
         &executor,
         &Code::reference(),
@@ -174,7 +248,9 @@ fn main() {
         &ligerito_tests::valid_proof(16),
     );
     let ps_per_gas = reference.0 / reference.1 as f64;
+    let price = |ps: f64| (ps / ps_per_gas).ceil().max(1.0) as u64;
 
+    // Each kernel's time per unit, timed as the host runs it on a 2^20 verification.
     let proof = ligerito_tests::proof_with_seed(20, 1);
     let config = ligerito_sizes::get(20).expect("2^20").verifier_config();
     let decoded = ligerito_tests::decode(&proof);
@@ -193,46 +269,54 @@ fn main() {
                 .collect(),
         )
     };
-    let price = |ps: f64| (ps / ps_per_gas).ceil().max(1.0) as u64;
-    let tally = runs[0];
     let sha256_block = price(best(vec![ps_per_unit(0), ps_per_unit(1)]));
-    let tensor_product = price(ps_per_unit(5));
     let dot128 = price(ps_per_unit(7));
+    // reading a value is a small part of a row element's fold
+    let tensor_element = dot128.div_ceil(16);
+    let new = [
+        sha256_block,
+        sha256_block,
+        price(ps_per_unit(2)),
+        price(ps_per_unit(3)),
+        tensor_element,
+        price(ps_per_unit(5)),
+        price(ps_per_unit(6)),
+        dot128,
+    ];
     let prices = [
         (
             "SHA256_BLOCK",
-            sha256_block,
+            new[0],
             "Per 64-byte block compressed (`sha256_compress`, `sha256_each`).",
         ),
         (
             "SHA256_SQUEEZE",
-            price(ps_per_unit(2)),
+            new[2],
             "Per transcript squeeze (`sha256_squeeze`).",
         ),
         (
             "BLAKE3_ITEM",
-            price(ps_per_unit(3)),
-            "Per item of at most 64 bytes (`blake3_each`).",
+            new[3],
+            "Per item of at most 64 bytes (`blake3_each`, `blake3_tree`).",
         ),
-        // reading a value is a small part of a row element's fold
         (
             "TENSOR_ELEMENT",
-            dot128.div_ceil(16),
+            new[4],
             "Per GF(2^128) value or point `tensor_eval` reads.",
         ),
         (
             "TENSOR_PRODUCT",
-            tensor_product,
+            new[5],
             "Per GF(2^128) product of `tensor_eval`'s descent.",
         ),
         (
             "DOT32_ELEMENT",
-            price(ps_per_unit(6)),
+            new[6],
             "Per GF(2^32) row element (`row_dots`).",
         ),
         (
             "DOT128_ELEMENT",
-            dot128,
+            new[7],
             "Per GF(2^128) row element (`row_dots`).",
         ),
     ];
@@ -241,55 +325,10 @@ fn main() {
     const CALLS: u32 = 10_000;
     let (time, gas) = guest_run(&executor, &empty_calls(CALLS), 20, &[]);
     let guest_ps = (gas - u64::from(CALLS) * kernel_gas::CALL) as f64 * ps_per_gas;
-    let call_ps = ((time - guest_ps) / f64::from(CALLS)).max(0.0);
-    let current = [
-        kernel_gas::SHA256_BLOCK,
-        kernel_gas::SHA256_BLOCK,
-        kernel_gas::SHA256_SQUEEZE,
-        kernel_gas::BLAKE3_ITEM,
-        kernel_gas::TENSOR_ELEMENT,
-        kernel_gas::TENSOR_PRODUCT,
-        kernel_gas::DOT32_ELEMENT,
-        kernel_gas::DOT128_ELEMENT,
-    ];
-    // tensor elements and products are one call
-    let calls: u64 = tally.iter().map(|t| t.calls).sum::<u64>() - tally[4].calls;
-    let charged: u64 = tally
-        .iter()
-        .zip(current)
-        .map(|(t, p)| t.units * p)
-        .sum::<u64>()
-        + calls * kernel_gas::CALL;
-    let (_, gas) = guest_run(&executor, executor.code(), 20, &proof);
-    let guest_gas = gas.saturating_sub(charged);
-    let call = price(call_ps);
+    let call = price(((time - guest_ps) / f64::from(CALLS)).max(0.0));
 
-    let names = [
-        "compress", "each", "squeeze", "blake3", "", "tensor", "dot32", "dot128",
-    ];
-    // where a 2^20 verification's gas goes at these prices, for docs/PERFORMANCE.md
-    let new = [
-        sha256_block,
-        sha256_block,
-        prices[1].1,
-        prices[2].1,
-        prices[3].1,
-        tensor_product,
-        prices[5].1,
-        dot128,
-    ];
-    eprintln!("| kernel | calls | units | gas (work + calls) |\n|---|---|---|---|");
-    for k in (0..8).filter(|&k| k != 4) {
-        let work = tally[k].units * new[k] + if k == 5 { tally[4].units * new[4] } else { 0 };
-        let units = tally[k].units;
-        eprintln!(
-            "| {} | {} | {units} | {work} + {} |",
-            names[k],
-            tally[k].calls,
-            tally[k].calls * call
-        );
-    }
-    eprintln!("| guest code | | | {guest_gas} |");
+    let (tally, guest_gas) = count(&executor, 20);
+    print_profile(&tally, guest_gas, new, call);
 
     println!("//! Gas prices of the host kernels (src/kernels.rs).");
     println!("//!");
@@ -301,15 +340,13 @@ fn main() {
     println!(
         "//! {ps_per_gas:.1} ps here (the reference blob on a 2^16 proof). Best of {RUNS} runs."
     );
-    let names = [
-        "compress", "each", "squeeze", "blake3", "", "tensor", "dot32", "dot128",
-    ];
     let per_kernel: Vec<String> = (0..8)
         .filter(|&k| k != 4)
-        .map(|k| format!("{} {}", names[k], tally[k].calls))
+        .map(|k| format!("{} {}", NAMES[k], tally[k].calls))
         .collect();
     println!(
-        "//! A 2^20 verification makes {calls} kernel calls ({}); its guest code",
+        "//! A 2^20 verification makes {} kernel calls ({}); its guest code",
+        calls(&tally),
         per_kernel.join(", ")
     );
     println!("//! uses {guest_gas} gas.");
