@@ -3,13 +3,14 @@
 use anyhow::Context;
 use clap::Args;
 use ligerito_executor::{Backend, Executor};
-use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -53,6 +54,23 @@ pub struct ServeArgs {
     /// Verdicts kept for repeated proofs (least recently used out first); 0 turns the cache off.
     #[arg(long, value_name = "N", default_value_t = RpcConfig::default().cache_entries)]
     cache_entries: u32,
+    /// Bytes the in-process verdict cache may hold; 0 turns it off.
+    #[arg(long, value_name = "BYTES", default_value_t = RpcConfig::default().cache_bytes)]
+    cache_bytes: usize,
+    /// A verdict cache shared by every instance: redis://[:PASSWORD@]HOST[:PORT][/DB].
+    #[arg(long, value_name = "URL")]
+    cache_url: Option<String>,
+    /// Seconds a verdict lives in the shared cache.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 86_400,
+        requires = "cache_url"
+    )]
+    cache_ttl: u64,
+    /// Most milliseconds a shared-cache lookup or store may take; past it the proof is verified.
+    #[arg(long, value_name = "MS", default_value_t = 50, requires = "cache_url")]
+    cache_timeout_ms: u64,
 }
 
 fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
@@ -97,6 +115,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         api_keys,
         rate_limit: args.rate_limit,
         cache_entries: args.cache_entries,
+        cache_bytes: args.cache_bytes,
+        shared_cache: args.cache_url.map(|url| SharedCacheConfig {
+            url,
+            ttl: Duration::from_secs(args.cache_ttl),
+            timeout: Duration::from_millis(args.cache_timeout_ms),
+        }),
     };
     let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
     let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);
@@ -150,6 +174,8 @@ async fn serve(
         gas_limit = config.gas_limit,
         api_keys = config.api_keys.len(),
         rate_limit = config.rate_limit.map(|n| n.get()),
+        cache_entries = config.cache_entries,
+        shared_cache = config.shared_cache.is_some(),
         "JSON-RPC listening on {local} (HTTP and WebSocket)"
     );
     let served = ligerito_rpc::serve(listener, rpc, shutdown_signal()).await;

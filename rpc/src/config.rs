@@ -1,5 +1,6 @@
 //! What an operator can tune, and the limits that follow from it.
 
+use crate::shared::{SharedCacheConfig, SharedCacheError};
 use ligerito_executor::{sizes, Backend, DEFAULT_GAS_LIMIT};
 use std::collections::HashSet;
 use std::num::NonZeroU32;
@@ -32,6 +33,11 @@ pub struct RpcConfig {
     /// Verdicts kept for repeated proofs (least recently used first out);
     /// 0 turns the cache off.
     pub cache_entries: u32,
+    /// Bytes the in-process cache may hold (keys, outcomes, messages);
+    /// 0 turns it off.
+    pub cache_bytes: usize,
+    /// A cache shared by every instance (Redis), behind the in-process one.
+    pub shared_cache: Option<SharedCacheConfig>,
 }
 
 impl Default for RpcConfig {
@@ -47,6 +53,8 @@ impl Default for RpcConfig {
             api_keys: HashSet::new(),
             rate_limit: None,
             cache_entries: 10_000,
+            cache_bytes: 16 << 20,
+            shared_cache: None,
         }
     }
 }
@@ -61,6 +69,8 @@ pub enum ConfigError {
     NoConnections,
     #[error("max batch {max_batch} exceeds workers + queue = {capacity}, so no batch that long could ever be admitted")]
     BatchOverCapacity { max_batch: usize, capacity: usize },
+    #[error(transparent)]
+    SharedCache(#[from] SharedCacheError),
 }
 
 impl RpcConfig {

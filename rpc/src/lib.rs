@@ -19,6 +19,7 @@ mod metrics;
 mod rate;
 mod rest;
 mod server;
+mod shared;
 mod workers;
 
 pub use api::{
@@ -29,12 +30,14 @@ pub use config::{ConfigError, RpcConfig};
 pub use metrics::serve_metrics;
 pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, ServeError, SystemRpc};
+pub use shared::{SharedCacheConfig, SharedCacheError};
 
 use cache::VerdictCache;
 use ligerito_executor::{Executor, ExecutorError};
 use metrics::Metrics;
 use prometheus_client::registry::Registry;
 use rate::RateLimiter;
+use shared::SharedCache;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use workers::Workers;
@@ -71,10 +74,18 @@ impl LigeritoRpc {
         let rate = config
             .rate_limit
             .map(|n| RateLimiter::new(n.get(), config.max_batch as u32));
+        let shared = config
+            .shared_cache
+            .as_ref()
+            .map(|c| SharedCache::new(c, metrics.clone()))
+            .transpose()?;
         let cache = VerdictCache::new(
             config.cache_entries,
+            config.cache_bytes,
+            shared,
             executor.code().hash(),
             config.gas_limit,
+            metrics.clone(),
         );
         let code_hash = executor.code().hash().to_string();
         Ok(Self {

@@ -1,6 +1,7 @@
 //! The `ligerito_*` methods.
 
 use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
+use crate::cache::Key;
 use crate::error;
 use crate::metrics::{MethodLabels, RequestLabels};
 use crate::workers::{Busy, Done, Job};
@@ -122,26 +123,26 @@ impl LigeritoRpc {
     /// worker pool; a host failure fails the call.
     async fn run(&self, jobs: Vec<Job>) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
         let shared = &self.shared;
+        let keys: Vec<Key> = match &shared.cache {
+            Some(cache) => jobs
+                .iter()
+                .map(|j| cache.key("", j.log_size, &j.proof))
+                .collect(),
+            None => Vec::new(),
+        };
+        let found = match &shared.cache {
+            Some(cache) => cache.get(&keys).await,
+            None => vec![None; jobs.len()],
+        };
         let mut reports: Vec<Option<VerifyResult>> = Vec::with_capacity(jobs.len());
         let mut misses = Vec::new();
-        let mut keys = Vec::new();
-        for job in jobs {
-            let key = shared
-                .cache
-                .as_ref()
-                .map(|c| c.key(job.log_size, &job.proof));
-            let hit = key.and_then(|k| shared.cache.as_ref()?.get(&k));
+        let mut miss_keys = Vec::new();
+        for (i, (job, hit)) in jobs.into_iter().zip(found).enumerate() {
             match hit {
-                Some(outcome) => {
-                    shared.metrics.cache_hits.inc();
-                    reports.push(Some(self.result(outcome, job.log_size, 0.0, true)));
-                }
+                Some(outcome) => reports.push(Some(self.result(outcome, job.log_size, 0.0, true))),
                 None => {
-                    if key.is_some() {
-                        shared.metrics.cache_misses.inc();
-                    }
                     reports.push(None);
-                    keys.push(key);
+                    miss_keys.extend(keys.get(i).copied());
                     misses.push(job);
                 }
             }
@@ -158,15 +159,19 @@ impl LigeritoRpc {
                 .map_err(|Busy| error::busy(config.workers + config.queue))?
         };
         let mut fresh = Vec::with_capacity(results.len());
-        for ((result, log_size), key) in results.into_iter().zip(log_sizes).zip(keys) {
+        let mut outcomes = Vec::with_capacity(results.len());
+        for (result, log_size) in results.into_iter().zip(log_sizes) {
             let done = result.map_err(|e| {
                 tracing::error!("verification failed on the host: {e}");
                 error::internal(e)
             })?;
-            if let (Some(cache), Some(key)) = (&shared.cache, key) {
-                cache.insert(key, done.outcome.clone());
-            }
+            outcomes.push(done.outcome.clone());
             fresh.push(self.report(done, log_size));
+        }
+        if let Some(cache) = &shared.cache {
+            cache
+                .insert(miss_keys.into_iter().zip(outcomes).collect())
+                .await;
         }
         let mut fresh = fresh.into_iter();
         let reports = reports

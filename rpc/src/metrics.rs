@@ -25,6 +25,15 @@ pub struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SharedErrorLabels {
+    /// `get` or `set`.
+    pub op: &'static str,
+    /// `unavailable` (no connection), `timeout`, `redis` (an error reply)
+    /// or `garbage` (a value that does not decode).
+    pub error: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MethodLabels {
     pub method: &'static str,
 }
@@ -42,6 +51,8 @@ pub struct Metrics {
     pub unauthorized: Counter,
     pub cache_hits: Counter,
     pub cache_misses: Counter,
+    pub shared_cache_hits: Counter,
+    pub shared_cache_errors: Family<SharedErrorLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -59,6 +70,8 @@ impl Default for Metrics {
             unauthorized: Counter::default(),
             cache_hits: Counter::default(),
             cache_misses: Counter::default(),
+            shared_cache_hits: Counter::default(),
+            shared_cache_errors: Family::default(),
         }
     }
 }
@@ -106,6 +119,16 @@ impl Metrics {
             "ligerito_rpc_cache_misses",
             "Proofs looked up in the verdict cache and verified",
             self.cache_misses.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_shared_cache_hits",
+            "Proofs answered from the shared (Redis) verdict cache",
+            self.shared_cache_hits.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_shared_cache_errors",
+            "Shared verdict cache operations that failed and fell back to verifying",
+            self.shared_cache_errors.clone(),
         );
         registry.register(
             "ligerito_rpc_busy_rejections",
