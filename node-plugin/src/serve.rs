@@ -48,6 +48,13 @@ pub struct ServeArgs {
     /// Read API keys from a file, one a line (blank lines and # comments ignored).
     #[arg(long, value_name = "FILE")]
     api_keys_file: Option<PathBuf>,
+    /// Tenants with their own API keys, rate limits and quotas (TOML, docs/RPC.md);
+    /// reloaded on SIGHUP and when the file changes.
+    #[arg(long, value_name = "FILE")]
+    tenants: Option<PathBuf>,
+    /// Seconds between looks for a changed tenants file; 0: only on SIGHUP.
+    #[arg(long, value_name = "SECS", default_value_t = 5, requires = "tenants")]
+    tenants_poll_secs: u64,
     /// Proofs per second each client IP may submit, e.g. 10 or 10/s.
     #[arg(long, value_name = "N/s", value_parser = parse_rate)]
     rate_limit: Option<NonZeroU32>,
@@ -113,6 +120,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         max_batch: args.max_batch,
         max_connections: args.max_connections,
         api_keys,
+        tenants_file: args.tenants,
+        tenants_poll: Duration::from_secs(args.tenants_poll_secs),
         rate_limit: args.rate_limit,
         cache_entries: args.cache_entries,
         cache_bytes: args.cache_bytes,
@@ -163,9 +172,14 @@ async fn serve(
         None => None,
     };
     let config = rpc.config();
-    if !local.ip().is_loopback() && config.api_keys.is_empty() {
-        tracing::warn!("serving {local} beyond loopback without API keys (--api-key)");
+    if !local.ip().is_loopback() && !rpc.requires_keys() {
+        tracing::warn!("serving {local} beyond loopback without API keys (--api-key, --tenants)");
     }
+    #[cfg(unix)]
+    let reloading = config
+        .tenants_file
+        .is_some()
+        .then(|| tokio::spawn(reload_on_hangup(rpc.clone())));
     tracing::info!(
         backend = %config.backend,
         workers = config.workers,
@@ -173,12 +187,17 @@ async fn serve(
         max_batch = config.max_batch,
         gas_limit = config.gas_limit,
         api_keys = config.api_keys.len(),
+        tenants = config.tenants_file.as_ref().map(|p| p.display().to_string()),
         rate_limit = config.rate_limit.map(|n| n.get()),
         cache_entries = config.cache_entries,
         shared_cache = config.shared_cache.is_some(),
         "JSON-RPC listening on {local} (HTTP and WebSocket)"
     );
     let served = ligerito_rpc::serve(listener, rpc, shutdown_signal()).await;
+    #[cfg(unix)]
+    if let Some(reloading) = reloading {
+        reloading.abort();
+    }
     drop(stop_metrics);
     if let Some(metrics) = metrics {
         metrics.await?;
@@ -186,6 +205,20 @@ async fn serve(
     served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reloads the tenants file on each SIGHUP (the outcome is logged).
+#[cfg(unix)]
+async fn reload_on_hangup(rpc: LigeritoRpc) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(hangups) => hangups,
+        Err(e) => return tracing::warn!("cannot listen for SIGHUP: {e}"),
+    };
+    while hangups.recv().await.is_some() {
+        tracing::info!("SIGHUP received: reloading the tenants");
+        let _ = rpc.reload_tenants();
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.

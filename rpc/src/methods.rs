@@ -3,7 +3,8 @@
 use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
 use crate::cache::Key;
 use crate::error;
-use crate::metrics::{MethodLabels, RequestLabels};
+use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
+use crate::tenants::{Refusal, Tenant};
 use crate::workers::{Busy, Done, Job};
 use crate::LigeritoRpc;
 use jsonrpsee::core::{async_trait, RpcResult};
@@ -12,6 +13,7 @@ use jsonrpsee::Extensions;
 use ligerito_executor::{sizes, Outcome, Verdict};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
 
 const VERIFY: &str = "ligerito_verify";
@@ -24,6 +26,10 @@ pub(crate) const REST_VERIFY: &str = "POST /verify";
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
+/// The caller's tenant, put in the request's extensions once its key is checked.
+#[derive(Clone)]
+pub struct Caller(pub Arc<Tenant>);
+
 #[async_trait]
 impl LigeritoApiServer for LigeritoRpc {
     async fn verify(
@@ -33,13 +39,14 @@ impl LigeritoApiServer for LigeritoRpc {
         log_size: u32,
     ) -> RpcResult<VerifyResult> {
         let start = Instant::now();
+        let tenant = tenant(ext);
         let result = async {
-            self.check_rate(client(ext), 1)?;
+            self.check_rate(client(ext), tenant.as_deref(), 1)?;
             let job = decode(&proof, log_size)?;
-            self.verify_one(job).await
+            self.verify_one(job, tenant.as_deref()).await
         }
         .await;
-        self.finish(VERIFY, start, result)
+        self.finish(VERIFY, tenant.as_deref(), start, result)
     }
 
     async fn verify_batch(
@@ -48,6 +55,7 @@ impl LigeritoApiServer for LigeritoRpc {
         proofs: Vec<BatchItem>,
     ) -> RpcResult<Vec<VerifyResult>> {
         let start = Instant::now();
+        let tenant = tenant(ext);
         let max = self.shared.config.max_batch;
         let result = async {
             if proofs.len() > max {
@@ -56,7 +64,7 @@ impl LigeritoApiServer for LigeritoRpc {
                     proofs.len()
                 )));
             }
-            self.check_rate(client(ext), proofs.len())?;
+            self.check_rate(client(ext), tenant.as_deref(), proofs.len())?;
             let jobs = proofs
                 .iter()
                 .enumerate()
@@ -66,14 +74,14 @@ impl LigeritoApiServer for LigeritoRpc {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             drop(proofs);
-            self.run(jobs).await
+            self.run(jobs, tenant.as_deref()).await
         }
         .await;
-        self.finish(VERIFY_BATCH, start, result)
+        self.finish(VERIFY_BATCH, tenant.as_deref(), start, result)
     }
 
     fn config(&self) -> RpcResult<ServerInfo> {
-        self.count(CONFIG, "ok");
+        self.count(CONFIG, None, "ok");
         Ok(self.server_info())
     }
 }
@@ -82,33 +90,52 @@ fn client(ext: &Extensions) -> Option<IpAddr> {
     ext.get::<ClientIp>().map(|ClientIp(ip)| *ip)
 }
 
+fn tenant(ext: &Extensions) -> Option<Arc<Tenant>> {
+    ext.get::<Caller>().map(|Caller(t)| t.clone())
+}
+
 impl LigeritoRpc {
     /// `POST /verify`: what `ligerito_verify` does, counted under its own
     /// label; `request` is the outcome of reading and parsing the body.
     pub(crate) async fn verify_rest(
         &self,
         client: Option<IpAddr>,
+        tenant: Option<Arc<Tenant>>,
         start: Instant,
         request: Result<(String, u32), ErrorObjectOwned>,
     ) -> Result<VerifyResult, ErrorObjectOwned> {
+        let tenant = tenant.as_deref();
         let result = async {
             let (proof, log_size) = request?;
-            self.check_rate(client, 1)?;
+            self.check_rate(client, tenant, 1)?;
             let digits = proof.strip_prefix("0x").unwrap_or(&proof);
             let job = decode_digits(digits, log_size)?;
             drop(proof);
-            self.verify_one(job).await
+            self.verify_one(job, tenant).await
         }
         .await;
-        self.finish(REST_VERIFY, start, result)
+        self.finish(REST_VERIFY, tenant, start, result)
     }
 
-    async fn verify_one(&self, job: Job) -> Result<VerifyResult, ErrorObjectOwned> {
-        let mut results = self.run(vec![job]).await?;
+    async fn verify_one(
+        &self,
+        job: Job,
+        tenant: Option<&Tenant>,
+    ) -> Result<VerifyResult, ErrorObjectOwned> {
+        let mut results = self.run(vec![job], tenant).await?;
         Ok(results.pop().expect("one result per job"))
     }
 
-    fn check_rate(&self, client: Option<IpAddr>, cost: usize) -> Result<(), ErrorObjectOwned> {
+    /// The tenant's rate first, then the client IP's.
+    fn check_rate(
+        &self,
+        client: Option<IpAddr>,
+        tenant: Option<&Tenant>,
+        cost: usize,
+    ) -> Result<(), ErrorObjectOwned> {
+        if let Some(tenant) = tenant {
+            tenant.check_rate(cost).map_err(|r| refusal(tenant, r))?;
+        }
         let (Some(limiter), Some(ip)) = (&self.shared.rate, client) else {
             return Ok(());
         };
@@ -121,12 +148,17 @@ impl LigeritoRpc {
 
     /// Answers each job from the verdict cache or, for the rest, on the
     /// worker pool; a host failure fails the call.
-    async fn run(&self, jobs: Vec<Job>) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
+    async fn run(
+        &self,
+        jobs: Vec<Job>,
+        tenant: Option<&Tenant>,
+    ) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
         let shared = &self.shared;
+        let name = tenant.map_or("", |t| t.name.as_str());
         let keys: Vec<Key> = match &shared.cache {
             Some(cache) => jobs
                 .iter()
-                .map(|j| cache.key("", j.log_size, &j.proof))
+                .map(|j| cache.key(name, j.log_size, &j.proof))
                 .collect(),
             None => Vec::new(),
         };
@@ -152,9 +184,13 @@ impl LigeritoRpc {
         let results = if misses.is_empty() {
             Vec::new()
         } else {
+            let quota = match tenant {
+                Some(t) => t.admit(misses.len()).map_err(|r| refusal(t, r))?,
+                None => None,
+            };
             shared
                 .workers
-                .verify(misses)
+                .verify(misses, quota)
                 .await
                 .map_err(|Busy| error::busy(config.workers + config.queue))?
         };
@@ -222,6 +258,7 @@ impl LigeritoRpc {
     fn finish<T: Verdicts>(
         &self,
         method: &'static str,
+        tenant: Option<&Tenant>,
         start: Instant,
         result: Result<T, ErrorObjectOwned>,
     ) -> RpcResult<T> {
@@ -231,21 +268,30 @@ impl LigeritoRpc {
             .get_or_create(&MethodLabels { method })
             .observe(start.elapsed().as_secs_f64());
         match &result {
-            Ok(value) => value.each(|v| self.count(method, verdict_name(v))),
+            Ok(value) => value.each(|v| self.count(method, tenant, verdict_name(v))),
             Err(e) => {
                 tracing::debug!(method, code = e.code(), message = e.message(), "refused");
-                self.count(method, refusal_name(e.code()));
+                self.count(method, tenant, refusal_name(e.code()));
             }
         }
         result
     }
 
-    fn count(&self, method: &'static str, verdict: &'static str) {
-        self.shared
-            .metrics
+    fn count(&self, method: &'static str, tenant: Option<&Tenant>, verdict: &'static str) {
+        let metrics = &self.shared.metrics;
+        metrics
             .requests
             .get_or_create(&RequestLabels { method, verdict })
             .inc();
+        if let Some(tenant) = tenant {
+            metrics
+                .tenant_requests
+                .get_or_create(&TenantLabels {
+                    tenant: tenant.name.clone(),
+                    verdict,
+                })
+                .inc();
+        }
     }
 }
 
@@ -279,9 +325,17 @@ fn refusal_name(code: i32) -> &'static str {
     match code {
         error::BUSY => "busy",
         error::RATE_LIMITED => "rate_limited",
+        error::QUOTA => "quota",
         error::INTERNAL => "internal",
         error::TOO_LARGE => "too_large",
         _ => "invalid_params",
+    }
+}
+
+fn refusal(tenant: &Tenant, refusal: Refusal) -> ErrorObjectOwned {
+    match refusal {
+        Refusal::RateLimited(n) => error::tenant_rate_limited(&tenant.name, n),
+        Refusal::Quota(n) => error::quota(&tenant.name, n),
     }
 }
 

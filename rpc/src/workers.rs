@@ -6,7 +6,7 @@ use ligerito_executor::{Backend, Executor, ExecutorError, Outcome};
 use prometheus_client::metrics::gauge::Gauge;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub struct Job {
     pub log_size: u32,
@@ -58,7 +58,12 @@ impl Workers {
     ///
     /// A job that has started finishes and frees its worker even if the
     /// caller goes away, so the pool never runs more than its workers.
-    pub async fn verify(&self, jobs: Vec<Job>) -> Result<Vec<Result<Done, ExecutorError>>, Busy> {
+    /// `quota` (a tenant's slots, one per job) is held by each job until it ends.
+    pub async fn verify(
+        &self,
+        jobs: Vec<Job>,
+        mut quota: Option<OwnedSemaphorePermit>,
+    ) -> Result<Vec<Result<Done, ExecutorError>>, Busy> {
         let Ok(n) = u32::try_from(jobs.len()) else {
             return Err(Busy);
         };
@@ -79,12 +84,13 @@ impl Workers {
                 .await
                 .expect("the semaphore is never closed");
             let slot = slots.split(1).expect("one slot per job");
+            let tenant_slot = quota.as_mut().and_then(|q| q.split(1));
             queued.release(1);
             let in_flight = Counted::new(&self.metrics.in_flight, 1);
             let executor = self.executor.clone();
             let (gas_limit, backend) = (self.gas_limit, self.backend);
             handles.push(tokio::task::spawn_blocking(move || {
-                let _held = (slot, worker, in_flight);
+                let _held = (slot, worker, in_flight, tenant_slot);
                 let start = Instant::now();
                 let outcome = executor.verify(job.log_size, &job.proof, gas_limit, backend)?;
                 Ok(Done {
