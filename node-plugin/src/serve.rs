@@ -5,7 +5,6 @@ use clap::Args;
 use ligerito_executor::{Backend, Executor};
 use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -67,6 +66,10 @@ pub struct ServeArgs {
     /// A verdict cache shared by every instance: redis://[:PASSWORD@]HOST[:PORT][/DB].
     #[arg(long, value_name = "URL")]
     cache_url: Option<String>,
+    /// Export traces (spans of each request, its queueing and its guest run) to this
+    /// OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces.
+    #[arg(long, value_name = "URL")]
+    otlp_endpoint: Option<String>,
     /// Seconds a verdict lives in the shared cache.
     #[arg(
         long,
@@ -86,20 +89,8 @@ fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
     })
 }
 
-/// Logs to standard error; RUST_LOG sets the filter (default info).
-pub(crate) fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-}
-
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging();
+    let _telemetry = crate::telemetry::init(args.otlp_endpoint.as_deref())?;
     let defaults = RpcConfig::default();
     let mut api_keys: std::collections::HashSet<String> = args.api_keys.into_iter().collect();
     if let Some(path) = &args.api_keys_file {

@@ -15,6 +15,7 @@ use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 const VERIFY: &str = "ligerito_verify";
 const VERIFY_BATCH: &str = "ligerito_verifyBatch";
@@ -45,6 +46,7 @@ impl LigeritoApiServer for LigeritoRpc {
             let job = decode(&proof, log_size)?;
             self.verify_one(job, tenant.as_deref()).await
         }
+        .instrument(request_span(VERIFY, tenant.as_deref()))
         .await;
         self.finish(VERIFY, tenant.as_deref(), start, result)
     }
@@ -76,6 +78,7 @@ impl LigeritoApiServer for LigeritoRpc {
             drop(proofs);
             self.run(jobs, tenant.as_deref()).await
         }
+        .instrument(request_span(VERIFY_BATCH, tenant.as_deref()))
         .await;
         self.finish(VERIFY_BATCH, tenant.as_deref(), start, result)
     }
@@ -88,6 +91,12 @@ impl LigeritoApiServer for LigeritoRpc {
 
 fn client(ext: &Extensions) -> Option<IpAddr> {
     ext.get::<ClientIp>().map(|ClientIp(ip)| *ip)
+}
+
+/// The span of one call, parent of its `queue` and `guest` spans (exported
+/// with `serve --otlp-endpoint`).
+fn request_span(method: &'static str, tenant: Option<&Tenant>) -> tracing::Span {
+    tracing::info_span!("request", method, tenant = tenant.map(|t| t.name.as_str()))
 }
 
 fn tenant(ext: &Extensions) -> Option<Arc<Tenant>> {
@@ -113,6 +122,7 @@ impl LigeritoRpc {
             drop(proof);
             self.verify_one(job, tenant).await
         }
+        .instrument(request_span(REST_VERIFY, tenant))
         .await;
         self.finish(REST_VERIFY, tenant, start, result)
     }

@@ -7,6 +7,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tracing::Instrument;
 
 pub struct Job {
     pub log_size: u32,
@@ -81,8 +82,16 @@ impl Workers {
                 .running
                 .clone()
                 .acquire_owned()
+                .instrument(tracing::info_span!("queue", log_size = job.log_size))
                 .await
                 .expect("the semaphore is never closed");
+            // Both children of the caller's request span: waiting, then running.
+            let guest = tracing::info_span!(
+                "guest",
+                log_size = job.log_size,
+                verdict = tracing::field::Empty,
+                gas_used = tracing::field::Empty,
+            );
             let slot = slots.split(1).expect("one slot per job");
             let tenant_slot = quota.as_mut().and_then(|q| q.split(1));
             queued.release(1);
@@ -91,8 +100,15 @@ impl Workers {
             let (gas_limit, backend) = (self.gas_limit, self.backend);
             handles.push(tokio::task::spawn_blocking(move || {
                 let _held = (slot, worker, in_flight, tenant_slot);
+                let _running = guest.enter();
                 let start = Instant::now();
                 let outcome = executor.verify(job.log_size, &job.proof, gas_limit, backend)?;
+                guest.record("verdict", tracing::field::debug(outcome.verdict));
+                // As i64: OpenTelemetry has no unsigned integers.
+                guest.record(
+                    "gas_used",
+                    i64::try_from(outcome.gas_used).unwrap_or(i64::MAX),
+                );
                 Ok(Done {
                     outcome,
                     elapsed: start.elapsed(),
