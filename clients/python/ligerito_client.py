@@ -34,6 +34,7 @@ BUSY = -32050
 INTERNAL = -32051
 UNAUTHORIZED = -32052
 RATE_LIMITED = -32053
+QUOTA = -32054
 
 
 class LigeritoError(Exception):

@@ -12,6 +12,7 @@ pub mod rpc;
 pub mod run;
 pub mod serve;
 pub mod store;
+mod telemetry;
 pub mod tx;
 
 /// The database file under a node's base path.

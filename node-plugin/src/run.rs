@@ -71,7 +71,7 @@ impl Drop for TempDir {
 }
 
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
-    crate::serve::init_logging();
+    let _telemetry = crate::telemetry::init(None)?;
     if !args.dev {
         bail!("only the development chain exists so far: pass --dev");
     }

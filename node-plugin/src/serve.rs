@@ -3,13 +3,13 @@
 use anyhow::Context;
 use clap::Args;
 use ligerito_executor::{Backend, Executor};
-use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 #[derive(Args)]
@@ -47,12 +47,40 @@ pub struct ServeArgs {
     /// Read API keys from a file, one a line (blank lines and # comments ignored).
     #[arg(long, value_name = "FILE")]
     api_keys_file: Option<PathBuf>,
+    /// Tenants with their own API keys, rate limits and quotas (TOML, docs/RPC.md);
+    /// reloaded on SIGHUP and when the file changes.
+    #[arg(long, value_name = "FILE")]
+    tenants: Option<PathBuf>,
+    /// Seconds between looks for a changed tenants file; 0: only on SIGHUP.
+    #[arg(long, value_name = "SECS", default_value_t = 5, requires = "tenants")]
+    tenants_poll_secs: u64,
     /// Proofs per second each client IP may submit, e.g. 10 or 10/s.
     #[arg(long, value_name = "N/s", value_parser = parse_rate)]
     rate_limit: Option<NonZeroU32>,
     /// Verdicts kept for repeated proofs (least recently used out first); 0 turns the cache off.
     #[arg(long, value_name = "N", default_value_t = RpcConfig::default().cache_entries)]
     cache_entries: u32,
+    /// Bytes the in-process verdict cache may hold; 0 turns it off.
+    #[arg(long, value_name = "BYTES", default_value_t = RpcConfig::default().cache_bytes)]
+    cache_bytes: usize,
+    /// A verdict cache shared by every instance: redis://[:PASSWORD@]HOST[:PORT][/DB].
+    #[arg(long, value_name = "URL")]
+    cache_url: Option<String>,
+    /// Export traces (spans of each request, its queueing and its guest run) to this
+    /// OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces.
+    #[arg(long, value_name = "URL")]
+    otlp_endpoint: Option<String>,
+    /// Seconds a verdict lives in the shared cache.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 86_400,
+        requires = "cache_url"
+    )]
+    cache_ttl: u64,
+    /// Most milliseconds a shared-cache lookup or store may take; past it the proof is verified.
+    #[arg(long, value_name = "MS", default_value_t = 50, requires = "cache_url")]
+    cache_timeout_ms: u64,
 }
 
 fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
@@ -61,20 +89,8 @@ fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
     })
 }
 
-/// Logs to standard error; RUST_LOG sets the filter (default info).
-pub(crate) fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-}
-
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    init_logging();
+    let _telemetry = crate::telemetry::init(args.otlp_endpoint.as_deref())?;
     let defaults = RpcConfig::default();
     let mut api_keys: std::collections::HashSet<String> = args.api_keys.into_iter().collect();
     if let Some(path) = &args.api_keys_file {
@@ -95,8 +111,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         max_batch: args.max_batch,
         max_connections: args.max_connections,
         api_keys,
+        tenants_file: args.tenants,
+        tenants_poll: Duration::from_secs(args.tenants_poll_secs),
         rate_limit: args.rate_limit,
         cache_entries: args.cache_entries,
+        cache_bytes: args.cache_bytes,
+        shared_cache: args.cache_url.map(|url| SharedCacheConfig {
+            url,
+            ttl: Duration::from_secs(args.cache_ttl),
+            timeout: Duration::from_millis(args.cache_timeout_ms),
+        }),
     };
     let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
     let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);
@@ -139,9 +163,14 @@ async fn serve(
         None => None,
     };
     let config = rpc.config();
-    if !local.ip().is_loopback() && config.api_keys.is_empty() {
-        tracing::warn!("serving {local} beyond loopback without API keys (--api-key)");
+    if !local.ip().is_loopback() && !rpc.requires_keys() {
+        tracing::warn!("serving {local} beyond loopback without API keys (--api-key, --tenants)");
     }
+    #[cfg(unix)]
+    let reloading = config
+        .tenants_file
+        .is_some()
+        .then(|| tokio::spawn(reload_on_hangup(rpc.clone())));
     tracing::info!(
         backend = %config.backend,
         workers = config.workers,
@@ -149,10 +178,17 @@ async fn serve(
         max_batch = config.max_batch,
         gas_limit = config.gas_limit,
         api_keys = config.api_keys.len(),
+        tenants = config.tenants_file.as_ref().map(|p| p.display().to_string()),
         rate_limit = config.rate_limit.map(|n| n.get()),
+        cache_entries = config.cache_entries,
+        shared_cache = config.shared_cache.is_some(),
         "JSON-RPC listening on {local} (HTTP and WebSocket)"
     );
     let served = ligerito_rpc::serve(listener, rpc, shutdown_signal()).await;
+    #[cfg(unix)]
+    if let Some(reloading) = reloading {
+        reloading.abort();
+    }
     drop(stop_metrics);
     if let Some(metrics) = metrics {
         metrics.await?;
@@ -160,6 +196,20 @@ async fn serve(
     served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Reloads the tenants file on each SIGHUP (the outcome is logged).
+#[cfg(unix)]
+async fn reload_on_hangup(rpc: LigeritoRpc) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(hangups) => hangups,
+        Err(e) => return tracing::warn!("cannot listen for SIGHUP: {e}"),
+    };
+    while hangups.recv().await.is_some() {
+        tracing::info!("SIGHUP received: reloading the tenants");
+        let _ = rpc.reload_tenants();
+    }
 }
 
 /// Completes on SIGINT or SIGTERM.

@@ -3,7 +3,8 @@
 //! past its pool's capacity. At saturation every request gets its correct
 //! answer or the documented busy error (-32050 / HTTP 503; 1016 for a full
 //! pool), none goes unanswered, and the process's resident memory (VmRSS)
-//! stays bounded. Figures go to stderr (`-- --nocapture`; docs/PERFORMANCE.md).
+//! stays bounded; repeated proofs come from the verdict cache, and tenant
+//! quotas hold. Figures go to stderr (`-- --nocapture`; docs/PERFORMANCE.md).
 
 #![cfg(target_os = "linux")] // VmRSS from /proc; SIGTERM with kill
 
@@ -50,14 +51,20 @@ fn spawn(args: &[&str]) -> (Child, BufReader<ChildStderr>, SocketAddr) {
 /// One HTTP request on a new connection: status and body. Panics if the
 /// server does not answer within 60 s: an unanswered request is a failure.
 fn http(addr: SocketAddr, path: &str, body: &str) -> (u16, String) {
+    http_as(addr, None, path, body)
+}
+
+/// [`http`] with `Authorization: Bearer KEY` when `key` is given.
+fn http_as(addr: SocketAddr, key: Option<&str>, path: &str, body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
+    let auth = key.map_or(String::new(), |k| format!("Authorization: Bearer {k}\r\n"));
     write!(
         stream,
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         {auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
@@ -303,4 +310,164 @@ fn dev_node_pool_fills_then_refuses_and_loses_nothing_accepted() {
     let (sealed, dropped) = (total(") with "), total("dropping "));
     assert_eq!(sealed + dropped, accepted, "{rest}");
     std::fs::remove_dir_all(base).unwrap();
+}
+
+/// The answer's `verdict` and `cached`, or its error code.
+fn verdict_or_code(status: u16, body: &str) -> Result<(String, bool), i64> {
+    let answer: Value = serde_json::from_str(body).unwrap();
+    match answer["verdict"].as_str() {
+        Some(verdict) => {
+            assert_eq!(status, 200, "{body}");
+            Ok((verdict.to_owned(), answer["cached"] == true))
+        }
+        None => Err(answer["error"]["code"].as_i64().unwrap()),
+    }
+}
+
+#[test]
+fn the_verdict_cache_answers_repeated_proofs_under_load() {
+    // Four proofs, each asked for 32 times by 16 clients at once; the same
+    // load with and without the cache.
+    let proofs: Vec<(String, &str)> = (0..4u64)
+        .map(|seed| {
+            let mut proof = ligerito_tests::proof_with_seed(12, 80 + seed);
+            if seed % 2 == 1 {
+                proof[100] ^= 1;
+            }
+            let verdict = if seed % 2 == 1 { "invalid" } else { "valid" };
+            (hex::encode(proof), verdict)
+        })
+        .collect();
+    let proofs = Arc::new(proofs);
+    let (threads, per_thread) = (16, 8);
+    let mut figures = Vec::new();
+    for cache in ["10000", "0"] {
+        let (child, log, addr) = spawn(&[
+            "serve",
+            "--workers",
+            "2",
+            "--queue",
+            "64",
+            "--cache-entries",
+            cache,
+        ]);
+        let proofs = proofs.clone();
+        let started = Instant::now();
+        let answers = burst(threads, per_thread, move |thread, i| {
+            let (proof, expected) = &proofs[(thread + i) % proofs.len()];
+            let call = json!({"proof_size": 12, "proof_bytes": proof});
+            let begun = Instant::now();
+            let (status, body) = http(addr, "/verify", &call.to_string());
+            let (verdict, cached) = verdict_or_code(status, &body).expect("no refusal");
+            assert_eq!(verdict, *expected, "{body}");
+            (cached, begun.elapsed())
+        });
+        let elapsed = started.elapsed();
+        let hits = answers.iter().filter(|(cached, _)| *cached).count();
+        let mut latencies: Vec<Duration> = answers.iter().map(|(_, l)| *l).collect();
+        latencies.sort();
+        let p50 = latencies[latencies.len() / 2];
+        let rate = answers.len() as f64 / elapsed.as_secs_f64();
+        eprintln!(
+            "serve --workers 2 --cache-entries {cache}: {} requests for 4 proofs (2^12) in \
+             {elapsed:.2?}, {rate:.0} requests/s, p50 {p50:.1?}, {hits} answered from the cache",
+            answers.len()
+        );
+        figures.push((hits, elapsed));
+        common::stop_with_sigterm(child, log);
+    }
+    let ((hits, _), (no_cache_hits, _)) = (figures[0], figures[1]);
+    assert_eq!(no_cache_hits, 0);
+    // A proof misses only while its first verification is still running.
+    assert!(
+        hits >= threads * per_thread / 2,
+        "{hits} of {} from the cache",
+        threads * per_thread
+    );
+}
+
+#[test]
+fn tenant_quotas_hold_under_load() {
+    let path = std::env::temp_dir().join(format!("ligerito-load-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        "[[tenant]]\nname = \"acme\"\nkeys = [\"acme-key\"]\nmax_concurrent = 1\n\
+         [[tenant]]\nname = \"globex\"\nkeys = [\"globex-key\"]\nmax_concurrent = 2\n",
+    )
+    .unwrap();
+    // Room in the pool for more than both quotas: only the quotas refuse.
+    let (child, log, addr) = spawn(&[
+        "serve",
+        "--workers",
+        "2",
+        "--queue",
+        "16",
+        "--cache-entries",
+        "0",
+        "--tenants",
+        path.to_str().unwrap(),
+    ]);
+    let proof = hex::encode(ligerito_tests::proof_with_seed(12, 90));
+    let sampling = Arc::new(AtomicBool::new(true));
+    let sampler = {
+        let sampling = sampling.clone();
+        std::thread::spawn(move || {
+            let mut most = 0;
+            while sampling.load(Ordering::Relaxed) {
+                let (_, health) = common::http(addr, "GET", "/health", "");
+                let health: Value = serde_json::from_str(&health).unwrap();
+                let admitted =
+                    health["in_flight"].as_u64().unwrap() + health["queued"].as_u64().unwrap();
+                most = most.max(admitted);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            most
+        })
+    };
+    let (threads, per_thread) = (16, 8);
+    let started = Instant::now();
+    let answers = burst(threads, per_thread, move |thread, _| {
+        let key = if thread % 2 == 0 {
+            "acme-key"
+        } else {
+            "globex-key"
+        };
+        let call = json!({"proof_size": 12, "proof_bytes": proof});
+        let (status, body) = http_as(addr, Some(key), "/verify", &call.to_string());
+        let answer = verdict_or_code(status, &body);
+        if answer.is_err() {
+            assert_eq!(status, 429, "{body}");
+        }
+        (key, answer.map(|(verdict, _)| verdict))
+    });
+    let elapsed = started.elapsed();
+    sampling.store(false, Ordering::Relaxed);
+    let most = sampler.join().unwrap();
+    let count = |key: &str, ok: bool| {
+        answers
+            .iter()
+            .filter(|(k, a)| *k == key && a.is_ok() == ok)
+            .count()
+    };
+    for (_, answer) in &answers {
+        match answer {
+            Ok(verdict) => assert_eq!(verdict, "valid"),
+            Err(code) => assert_eq!(*code, -32054, "only the quota refuses"),
+        }
+    }
+    eprintln!(
+        "serve with tenants acme (max_concurrent 1) and globex (2), 8 clients each, {} \
+         requests in {elapsed:.2?}: acme {} verdicts / {} quota, globex {} / {}; at most {most} \
+         verifications admitted at once",
+        answers.len(),
+        count("acme-key", true),
+        count("acme-key", false),
+        count("globex-key", true),
+        count("globex-key", false),
+    );
+    assert!(most <= 3, "{most} admitted at once: the quotas are 1 + 2");
+    assert!(count("acme-key", false) > 0 && count("globex-key", false) > 0);
+    assert!(count("acme-key", true) > 0 && count("globex-key", true) > 0);
+    common::stop_with_sigterm(child, log);
+    std::fs::remove_file(&path).unwrap();
 }

@@ -74,3 +74,52 @@ fn serves_the_verdict_verify_prints_and_stops_on_sigterm() {
     let rest = common::stop_with_sigterm(server, log);
     assert!(rest.contains("SIGTERM received"), "{rest}");
 }
+
+/// POST /verify with an empty body under `key`: 401 for a key the server
+/// does not know, 400 (the body) for one it does; no verification either way.
+fn status_with_key(addr: SocketAddr, key: &str) -> u16 {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST /verify HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Authorization: Bearer {key}\r\nContent-Length: 2\r\n\r\n{{}}"
+    )
+    .unwrap();
+    let mut response = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+    response.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn sighup_reloads_the_tenants_file() {
+    let path = std::env::temp_dir().join(format!("ligerito-sighup-{}.toml", std::process::id()));
+    let tenant = |key: &str| format!("[[tenant]]\nname = \"acme\"\nkeys = [\"{key}\"]\n");
+    std::fs::write(&path, tenant("old-key")).unwrap();
+    let mut server = node()
+        .args(["serve", "--rpc-addr", "127.0.0.1:0", "--no-prometheus"])
+        .args(["--tenants-poll-secs", "0", "--tenants"])
+        .arg(&path)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(server.stderr.take().unwrap());
+    let addr: SocketAddr = common::logged(&mut log, "listening on ").parse().unwrap();
+    assert_eq!(status_with_key(addr, "old-key"), 400);
+    assert_eq!(status_with_key(addr, "new-key"), 401);
+
+    std::fs::write(&path, tenant("new-key")).unwrap();
+    let hangup = Command::new("kill")
+        .args(["-HUP", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(hangup.success());
+    let start = Instant::now();
+    while status_with_key(addr, "new-key") != 400 {
+        assert!(start.elapsed() < Duration::from_secs(10), "never reloaded");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(status_with_key(addr, "old-key"), 401);
+    let rest = common::stop_with_sigterm(server, log);
+    assert!(rest.contains("tenants reloaded: 1 tenants"), "{rest}");
+    std::fs::remove_file(&path).unwrap();
+}

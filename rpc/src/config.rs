@@ -1,8 +1,12 @@
 //! What an operator can tune, and the limits that follow from it.
 
+use crate::shared::{SharedCacheConfig, SharedCacheError};
+use crate::tenants::TenantsError;
 use ligerito_executor::{sizes, Backend, DEFAULT_GAS_LIMIT};
 use std::collections::HashSet;
 use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::time::Duration;
 
 /// JSON around one hex proof: `{"proof":"0x…","log_size":30}` and the
 /// request envelope (`jsonrpc`, `id`, `method`, whitespace) with room to spare.
@@ -25,13 +29,25 @@ pub struct RpcConfig {
     pub max_batch: usize,
     /// Open TCP connections; further ones wait in the kernel's backlog.
     pub max_connections: usize,
-    /// Bearer tokens a caller must present; empty means no authentication.
+    /// Bearer tokens a caller must present (the tenant `default`); with
+    /// neither these nor a tenants file there is no authentication.
     pub api_keys: HashSet<String>,
+    /// Tenants with their own keys, rate limits and quotas (TOML); read at
+    /// start, then again on [`crate::LigeritoRpc::reload_tenants`] or when it changes.
+    pub tenants_file: Option<PathBuf>,
+    /// How often the standalone server looks for a changed tenants file;
+    /// zero: only on `reload_tenants` (SIGHUP in `ligerito-node serve`).
+    pub tenants_poll: Duration,
     /// Proofs per second per client IP; `None` means no limit.
     pub rate_limit: Option<NonZeroU32>,
     /// Verdicts kept for repeated proofs (least recently used first out);
     /// 0 turns the cache off.
     pub cache_entries: u32,
+    /// Bytes the in-process cache may hold (keys, outcomes, messages);
+    /// 0 turns it off.
+    pub cache_bytes: usize,
+    /// A cache shared by every instance (Redis), behind the in-process one.
+    pub shared_cache: Option<SharedCacheConfig>,
 }
 
 impl Default for RpcConfig {
@@ -45,8 +61,12 @@ impl Default for RpcConfig {
             max_batch: 16,
             max_connections: 64,
             api_keys: HashSet::new(),
+            tenants_file: None,
+            tenants_poll: Duration::from_secs(5),
             rate_limit: None,
             cache_entries: 10_000,
+            cache_bytes: 16 << 20,
+            shared_cache: None,
         }
     }
 }
@@ -61,6 +81,10 @@ pub enum ConfigError {
     NoConnections,
     #[error("max batch {max_batch} exceeds workers + queue = {capacity}, so no batch that long could ever be admitted")]
     BatchOverCapacity { max_batch: usize, capacity: usize },
+    #[error(transparent)]
+    SharedCache(#[from] SharedCacheError),
+    #[error("tenants: {0}")]
+    Tenants(#[from] TenantsError),
 }
 
 impl RpcConfig {

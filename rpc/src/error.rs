@@ -10,8 +10,10 @@ pub const BUSY: i32 = -32050;
 pub const INTERNAL: i32 = -32051;
 /// Authentication is on and the request had no or an unknown bearer token.
 pub const UNAUTHORIZED: i32 = -32052;
-/// The client's IP used up its proofs per second.
+/// The client's IP, or the caller's tenant, used up its proofs per second.
 pub const RATE_LIMITED: i32 = -32053;
+/// The caller's tenant has its most verifications running or queued.
+pub const QUOTA: i32 = -32054;
 
 /// Bad params: the message says which and why.
 pub const INVALID_PARAMS: i32 = INVALID_PARAMS_CODE;
@@ -49,6 +51,22 @@ pub fn rate_limited(per_second: u32) -> ErrorObjectOwned {
     ErrorObject::owned(
         RATE_LIMITED,
         format!("rate limited: at most {per_second} proofs per second per client"),
+        None::<()>,
+    )
+}
+
+pub fn tenant_rate_limited(tenant: &str, per_second: u32) -> ErrorObjectOwned {
+    ErrorObject::owned(
+        RATE_LIMITED,
+        format!("rate limited: tenant {tenant} may submit at most {per_second} proofs per second"),
+        None::<()>,
+    )
+}
+
+pub fn quota(tenant: &str, max: u32) -> ErrorObjectOwned {
+    ErrorObject::owned(
+        QUOTA,
+        format!("quota: tenant {tenant} may have at most {max} verifications running or queued, retry later"),
         None::<()>,
     )
 }

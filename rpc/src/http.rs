@@ -2,14 +2,12 @@
 //! see it: the API key is checked (except on the public routes), and the
 //! client's address and connection slot ride along in the extensions.
 
-use crate::methods::ClientIp;
+use crate::methods::{Caller, ClientIp};
 use crate::rest::{self, Responding};
 use crate::{error, LigeritoRpc};
-use hyper::{header, HeaderMap, Request, StatusCode};
+use hyper::{Request, StatusCode};
 use jsonrpsee::core::BoxError;
 use jsonrpsee::server::HttpResponse;
-use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use tokio::sync::OwnedSemaphorePermit;
@@ -22,35 +20,10 @@ pub struct ConnectionSlot {
     pub _permit: Arc<OwnedSemaphorePermit>,
 }
 
-/// SHA-256 digests of the accepted keys, so a lookup's timing does not
-/// depend on how much of a key matched.
-pub struct ApiKeys(HashSet<[u8; 32]>);
-
-impl ApiKeys {
-    pub fn new<'a>(keys: impl IntoIterator<Item = &'a String>) -> Self {
-        Self(keys.into_iter().map(|k| digest(k.as_bytes())).collect())
-    }
-
-    fn allows(&self, headers: &HeaderMap) -> bool {
-        if self.0.is_empty() {
-            return true;
-        }
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
-            .is_some_and(|token| self.0.contains(&digest(token)))
-    }
-}
-
-fn digest(bytes: &[u8]) -> [u8; 32] {
-    Sha256::digest(bytes).into()
-}
-
 #[derive(Clone)]
 pub struct Gate<S> {
     pub inner: S,
     pub rpc: LigeritoRpc,
-    pub keys: Arc<ApiKeys>,
     pub client: ClientIp,
     pub slot: ConnectionSlot,
 }
@@ -69,10 +42,31 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        if !rest::is_public(&request) && !self.keys.allows(request.headers()) {
+        let tenant = if rest::is_public(&request) {
+            None
+        } else {
+            match self.rpc.shared.tenants.authenticate(request.headers()) {
+                Ok(tenant) => tenant,
+                Err(()) => return self.unauthorized(&request),
+            }
+        };
+        let extensions = request.extensions_mut();
+        extensions.insert(self.client);
+        extensions.insert(self.slot.clone());
+        if let Some(tenant) = tenant {
+            extensions.insert(Caller(tenant));
+        }
+        Box::pin(self.inner.call(request))
+    }
+}
+
+impl<S> Gate<S> {
+    /// 401 before the body is read: a refused caller costs no verification.
+    fn unauthorized<B>(&self, request: &Request<B>) -> Responding {
+        {
             self.rpc.shared.metrics.unauthorized.inc();
             let refusal = error::unauthorized();
-            if rest::is_verify(&request) {
+            if rest::is_verify(request) {
                 return rest::ready(rest::error_response(&refusal));
             }
             let body = serde_json::json!({
@@ -80,11 +74,7 @@ where
                 "error": refusal,
                 "id": null,
             });
-            return rest::ready(rest::json(StatusCode::UNAUTHORIZED, &body));
+            rest::ready(rest::json(StatusCode::UNAUTHORIZED, &body))
         }
-        let extensions = request.extensions_mut();
-        extensions.insert(self.client);
-        extensions.insert(self.slot.clone());
-        Box::pin(self.inner.call(request))
     }
 }

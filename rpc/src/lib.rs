@@ -19,6 +19,8 @@ mod metrics;
 mod rate;
 mod rest;
 mod server;
+mod shared;
+mod tenants;
 mod workers;
 
 pub use api::{
@@ -29,14 +31,18 @@ pub use config::{ConfigError, RpcConfig};
 pub use metrics::serve_metrics;
 pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, ServeError, SystemRpc};
+pub use shared::{SharedCacheConfig, SharedCacheError};
+pub use tenants::{TenantsError, MAX_FILE as MAX_TENANTS_FILE, MAX_KEY, MAX_TENANTS};
 
 use cache::VerdictCache;
 use ligerito_executor::{Executor, ExecutorError};
 use metrics::Metrics;
 use prometheus_client::registry::Registry;
 use rate::RateLimiter;
+use shared::SharedCache;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use tenants::Tenants;
 use workers::Workers;
 
 /// The verifier service's state; cheap to clone.
@@ -51,6 +57,7 @@ struct Shared {
     workers: Workers,
     rate: Option<RateLimiter>,
     cache: Option<VerdictCache>,
+    tenants: Tenants,
     metrics: Metrics,
     ready: AtomicBool,
     code_hash: String,
@@ -71,11 +78,25 @@ impl LigeritoRpc {
         let rate = config
             .rate_limit
             .map(|n| RateLimiter::new(n.get(), config.max_batch as u32));
+        let shared = config
+            .shared_cache
+            .as_ref()
+            .map(|c| SharedCache::new(c, metrics.clone()))
+            .transpose()?;
         let cache = VerdictCache::new(
             config.cache_entries,
+            config.cache_bytes,
+            shared,
             executor.code().hash(),
             config.gas_limit,
+            metrics.clone(),
         );
+        let tenants = Tenants::new(
+            &config.api_keys,
+            config.tenants_file.as_deref(),
+            config.max_batch as u32,
+        )?;
+        metrics.tenants.set(tenants.count() as i64);
         let code_hash = executor.code().hash().to_string();
         Ok(Self {
             shared: Arc::new(Shared {
@@ -84,6 +105,7 @@ impl LigeritoRpc {
                 workers,
                 rate,
                 cache,
+                tenants,
                 metrics,
                 ready: AtomicBool::new(false),
                 code_hash,
@@ -113,6 +135,50 @@ impl LigeritoRpc {
         .map_err(|e| ExecutorError::Vm(format!("preparing the guest failed: {e}")))??;
         self.shared.ready.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// Reads the tenants file again; on an error the tenants stay as they
+    /// were. Returns how many tenants it names.
+    pub fn reload_tenants(&self) -> Result<usize, TenantsError> {
+        let shared = &self.shared;
+        let reloaded = shared.tenants.reload();
+        let result = match &reloaded {
+            Ok(n) => {
+                shared.metrics.tenants.set(*n as i64);
+                tracing::info!("tenants reloaded: {n} tenants");
+                "ok"
+            }
+            Err(e) => {
+                tracing::warn!("tenants not reloaded, keeping the previous ones: {e}");
+                "error"
+            }
+        };
+        shared
+            .metrics
+            .tenant_reloads
+            .get_or_create(&metrics::ReloadLabels { result })
+            .inc();
+        reloaded
+    }
+
+    /// Whether calls need an API key.
+    pub fn requires_keys(&self) -> bool {
+        self.shared.tenants.required()
+    }
+
+    /// Reloads the tenants file whenever its content changes, every
+    /// `tenants_poll`; never returns (runs until dropped).
+    pub(crate) async fn watch_tenants(self) {
+        let period = self.shared.config.tenants_poll;
+        if period.is_zero() || self.shared.tenants.file().is_none() {
+            return std::future::pending().await;
+        }
+        loop {
+            tokio::time::sleep(period).await;
+            if self.shared.tenants.changed() {
+                let _ = self.reload_tenants();
+            }
+        }
     }
 
     pub fn is_ready(&self) -> bool {

@@ -1,8 +1,10 @@
 //! The `ligerito_*` methods.
 
 use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
+use crate::cache::Key;
 use crate::error;
-use crate::metrics::{MethodLabels, RequestLabels};
+use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
+use crate::tenants::{Refusal, Tenant};
 use crate::workers::{Busy, Done, Job};
 use crate::LigeritoRpc;
 use jsonrpsee::core::{async_trait, RpcResult};
@@ -11,7 +13,9 @@ use jsonrpsee::Extensions;
 use ligerito_executor::{sizes, Outcome, Verdict};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Instant;
+use tracing::Instrument;
 
 const VERIFY: &str = "ligerito_verify";
 const VERIFY_BATCH: &str = "ligerito_verifyBatch";
@@ -23,6 +27,10 @@ pub(crate) const REST_VERIFY: &str = "POST /verify";
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
+/// The caller's tenant, put in the request's extensions once its key is checked.
+#[derive(Clone)]
+pub struct Caller(pub Arc<Tenant>);
+
 #[async_trait]
 impl LigeritoApiServer for LigeritoRpc {
     async fn verify(
@@ -32,13 +40,15 @@ impl LigeritoApiServer for LigeritoRpc {
         log_size: u32,
     ) -> RpcResult<VerifyResult> {
         let start = Instant::now();
+        let tenant = tenant(ext);
         let result = async {
-            self.check_rate(client(ext), 1)?;
+            self.check_rate(client(ext), tenant.as_deref(), 1)?;
             let job = decode(&proof, log_size)?;
-            self.verify_one(job).await
+            self.verify_one(job, tenant.as_deref()).await
         }
+        .instrument(request_span(VERIFY, tenant.as_deref()))
         .await;
-        self.finish(VERIFY, start, result)
+        self.finish(VERIFY, tenant.as_deref(), start, result)
     }
 
     async fn verify_batch(
@@ -47,6 +57,7 @@ impl LigeritoApiServer for LigeritoRpc {
         proofs: Vec<BatchItem>,
     ) -> RpcResult<Vec<VerifyResult>> {
         let start = Instant::now();
+        let tenant = tenant(ext);
         let max = self.shared.config.max_batch;
         let result = async {
             if proofs.len() > max {
@@ -55,7 +66,7 @@ impl LigeritoApiServer for LigeritoRpc {
                     proofs.len()
                 )));
             }
-            self.check_rate(client(ext), proofs.len())?;
+            self.check_rate(client(ext), tenant.as_deref(), proofs.len())?;
             let jobs = proofs
                 .iter()
                 .enumerate()
@@ -65,14 +76,15 @@ impl LigeritoApiServer for LigeritoRpc {
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             drop(proofs);
-            self.run(jobs).await
+            self.run(jobs, tenant.as_deref()).await
         }
+        .instrument(request_span(VERIFY_BATCH, tenant.as_deref()))
         .await;
-        self.finish(VERIFY_BATCH, start, result)
+        self.finish(VERIFY_BATCH, tenant.as_deref(), start, result)
     }
 
     fn config(&self) -> RpcResult<ServerInfo> {
-        self.count(CONFIG, "ok");
+        self.count(CONFIG, None, "ok");
         Ok(self.server_info())
     }
 }
@@ -81,33 +93,59 @@ fn client(ext: &Extensions) -> Option<IpAddr> {
     ext.get::<ClientIp>().map(|ClientIp(ip)| *ip)
 }
 
+/// The span of one call, parent of its `queue` and `guest` spans (exported
+/// with `serve --otlp-endpoint`).
+fn request_span(method: &'static str, tenant: Option<&Tenant>) -> tracing::Span {
+    tracing::info_span!("request", method, tenant = tenant.map(|t| t.name.as_str()))
+}
+
+fn tenant(ext: &Extensions) -> Option<Arc<Tenant>> {
+    ext.get::<Caller>().map(|Caller(t)| t.clone())
+}
+
 impl LigeritoRpc {
     /// `POST /verify`: what `ligerito_verify` does, counted under its own
     /// label; `request` is the outcome of reading and parsing the body.
     pub(crate) async fn verify_rest(
         &self,
         client: Option<IpAddr>,
+        tenant: Option<Arc<Tenant>>,
         start: Instant,
         request: Result<(String, u32), ErrorObjectOwned>,
     ) -> Result<VerifyResult, ErrorObjectOwned> {
+        let tenant = tenant.as_deref();
         let result = async {
             let (proof, log_size) = request?;
-            self.check_rate(client, 1)?;
+            self.check_rate(client, tenant, 1)?;
             let digits = proof.strip_prefix("0x").unwrap_or(&proof);
             let job = decode_digits(digits, log_size)?;
             drop(proof);
-            self.verify_one(job).await
+            self.verify_one(job, tenant).await
         }
+        .instrument(request_span(REST_VERIFY, tenant))
         .await;
-        self.finish(REST_VERIFY, start, result)
+        self.finish(REST_VERIFY, tenant, start, result)
     }
 
-    async fn verify_one(&self, job: Job) -> Result<VerifyResult, ErrorObjectOwned> {
-        let mut results = self.run(vec![job]).await?;
+    async fn verify_one(
+        &self,
+        job: Job,
+        tenant: Option<&Tenant>,
+    ) -> Result<VerifyResult, ErrorObjectOwned> {
+        let mut results = self.run(vec![job], tenant).await?;
         Ok(results.pop().expect("one result per job"))
     }
 
-    fn check_rate(&self, client: Option<IpAddr>, cost: usize) -> Result<(), ErrorObjectOwned> {
+    /// The tenant's rate first, then the client IP's.
+    fn check_rate(
+        &self,
+        client: Option<IpAddr>,
+        tenant: Option<&Tenant>,
+        cost: usize,
+    ) -> Result<(), ErrorObjectOwned> {
+        if let Some(tenant) = tenant {
+            tenant.check_rate(cost).map_err(|r| refusal(tenant, r))?;
+        }
         let (Some(limiter), Some(ip)) = (&self.shared.rate, client) else {
             return Ok(());
         };
@@ -120,28 +158,33 @@ impl LigeritoRpc {
 
     /// Answers each job from the verdict cache or, for the rest, on the
     /// worker pool; a host failure fails the call.
-    async fn run(&self, jobs: Vec<Job>) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
+    async fn run(
+        &self,
+        jobs: Vec<Job>,
+        tenant: Option<&Tenant>,
+    ) -> Result<Vec<VerifyResult>, ErrorObjectOwned> {
         let shared = &self.shared;
+        let name = tenant.map_or("", |t| t.name.as_str());
+        let keys: Vec<Key> = match &shared.cache {
+            Some(cache) => jobs
+                .iter()
+                .map(|j| cache.key(name, j.log_size, &j.proof))
+                .collect(),
+            None => Vec::new(),
+        };
+        let found = match &shared.cache {
+            Some(cache) => cache.get(&keys).await,
+            None => vec![None; jobs.len()],
+        };
         let mut reports: Vec<Option<VerifyResult>> = Vec::with_capacity(jobs.len());
         let mut misses = Vec::new();
-        let mut keys = Vec::new();
-        for job in jobs {
-            let key = shared
-                .cache
-                .as_ref()
-                .map(|c| c.key(job.log_size, &job.proof));
-            let hit = key.and_then(|k| shared.cache.as_ref()?.get(&k));
+        let mut miss_keys = Vec::new();
+        for (i, (job, hit)) in jobs.into_iter().zip(found).enumerate() {
             match hit {
-                Some(outcome) => {
-                    shared.metrics.cache_hits.inc();
-                    reports.push(Some(self.result(outcome, job.log_size, 0.0, true)));
-                }
+                Some(outcome) => reports.push(Some(self.result(outcome, job.log_size, 0.0, true))),
                 None => {
-                    if key.is_some() {
-                        shared.metrics.cache_misses.inc();
-                    }
                     reports.push(None);
-                    keys.push(key);
+                    miss_keys.extend(keys.get(i).copied());
                     misses.push(job);
                 }
             }
@@ -151,22 +194,30 @@ impl LigeritoRpc {
         let results = if misses.is_empty() {
             Vec::new()
         } else {
+            let quota = match tenant {
+                Some(t) => t.admit(misses.len()).map_err(|r| refusal(t, r))?,
+                None => None,
+            };
             shared
                 .workers
-                .verify(misses)
+                .verify(misses, quota)
                 .await
                 .map_err(|Busy| error::busy(config.workers + config.queue))?
         };
         let mut fresh = Vec::with_capacity(results.len());
-        for ((result, log_size), key) in results.into_iter().zip(log_sizes).zip(keys) {
+        let mut outcomes = Vec::with_capacity(results.len());
+        for (result, log_size) in results.into_iter().zip(log_sizes) {
             let done = result.map_err(|e| {
                 tracing::error!("verification failed on the host: {e}");
                 error::internal(e)
             })?;
-            if let (Some(cache), Some(key)) = (&shared.cache, key) {
-                cache.insert(key, done.outcome.clone());
-            }
+            outcomes.push(done.outcome.clone());
             fresh.push(self.report(done, log_size));
+        }
+        if let Some(cache) = &shared.cache {
+            cache
+                .insert(miss_keys.into_iter().zip(outcomes).collect())
+                .await;
         }
         let mut fresh = fresh.into_iter();
         let reports = reports
@@ -217,6 +268,7 @@ impl LigeritoRpc {
     fn finish<T: Verdicts>(
         &self,
         method: &'static str,
+        tenant: Option<&Tenant>,
         start: Instant,
         result: Result<T, ErrorObjectOwned>,
     ) -> RpcResult<T> {
@@ -226,21 +278,30 @@ impl LigeritoRpc {
             .get_or_create(&MethodLabels { method })
             .observe(start.elapsed().as_secs_f64());
         match &result {
-            Ok(value) => value.each(|v| self.count(method, verdict_name(v))),
+            Ok(value) => value.each(|v| self.count(method, tenant, verdict_name(v))),
             Err(e) => {
                 tracing::debug!(method, code = e.code(), message = e.message(), "refused");
-                self.count(method, refusal_name(e.code()));
+                self.count(method, tenant, refusal_name(e.code()));
             }
         }
         result
     }
 
-    fn count(&self, method: &'static str, verdict: &'static str) {
-        self.shared
-            .metrics
+    fn count(&self, method: &'static str, tenant: Option<&Tenant>, verdict: &'static str) {
+        let metrics = &self.shared.metrics;
+        metrics
             .requests
             .get_or_create(&RequestLabels { method, verdict })
             .inc();
+        if let Some(tenant) = tenant {
+            metrics
+                .tenant_requests
+                .get_or_create(&TenantLabels {
+                    tenant: tenant.name.clone(),
+                    verdict,
+                })
+                .inc();
+        }
     }
 }
 
@@ -274,9 +335,17 @@ fn refusal_name(code: i32) -> &'static str {
     match code {
         error::BUSY => "busy",
         error::RATE_LIMITED => "rate_limited",
+        error::QUOTA => "quota",
         error::INTERNAL => "internal",
         error::TOO_LARGE => "too_large",
         _ => "invalid_params",
+    }
+}
+
+fn refusal(tenant: &Tenant, refusal: Refusal) -> ErrorObjectOwned {
+    match refusal {
+        Refusal::RateLimited(n) => error::tenant_rate_limited(&tenant.name, n),
+        Refusal::Quota(n) => error::quota(&tenant.name, n),
     }
 }
 

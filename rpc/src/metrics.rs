@@ -25,6 +25,28 @@ pub struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SharedErrorLabels {
+    /// `get` or `set`.
+    pub op: &'static str,
+    /// `unavailable` (no connection), `timeout`, `redis` (an error reply)
+    /// or `garbage` (a value that does not decode).
+    pub error: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct TenantLabels {
+    pub tenant: String,
+    /// As in [`RequestLabels`], plus `quota`.
+    pub verdict: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReloadLabels {
+    /// `ok` or `error` (the previous tenants stay).
+    pub result: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MethodLabels {
     pub method: &'static str,
 }
@@ -42,6 +64,11 @@ pub struct Metrics {
     pub unauthorized: Counter,
     pub cache_hits: Counter,
     pub cache_misses: Counter,
+    pub shared_cache_hits: Counter,
+    pub shared_cache_errors: Family<SharedErrorLabels, Counter>,
+    pub tenant_requests: Family<TenantLabels, Counter>,
+    pub tenant_reloads: Family<ReloadLabels, Counter>,
+    pub tenants: Gauge,
 }
 
 impl Default for Metrics {
@@ -59,6 +86,11 @@ impl Default for Metrics {
             unauthorized: Counter::default(),
             cache_hits: Counter::default(),
             cache_misses: Counter::default(),
+            shared_cache_hits: Counter::default(),
+            shared_cache_errors: Family::default(),
+            tenant_requests: Family::default(),
+            tenant_reloads: Family::default(),
+            tenants: Gauge::default(),
         }
     }
 }
@@ -106,6 +138,31 @@ impl Metrics {
             "ligerito_rpc_cache_misses",
             "Proofs looked up in the verdict cache and verified",
             self.cache_misses.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_shared_cache_hits",
+            "Proofs answered from the shared (Redis) verdict cache",
+            self.shared_cache_hits.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_shared_cache_errors",
+            "Shared verdict cache operations that failed and fell back to verifying",
+            self.shared_cache_errors.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_tenant_requests",
+            "Proofs by tenant and verdict or refusal",
+            self.tenant_requests.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_tenant_reloads",
+            "Reloads of the tenants file by result",
+            self.tenant_reloads.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_tenants",
+            "Tenants named by the tenants file",
+            self.tenants.clone(),
         );
         registry.register(
             "ligerito_rpc_busy_rejections",

@@ -1,7 +1,8 @@
-//! Per-client token buckets: a proof costs one token; a bucket holds
-//! `burst` tokens and refills at `per_second`.
+//! Token buckets per client IP, or one for a tenant: a proof costs one
+//! token; a bucket holds `burst` tokens and refills at `per_second`.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -10,10 +11,10 @@ use std::time::Instant;
 /// and if every bucket is in use a new client is refused.
 const MAX_CLIENTS: usize = 65_536;
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     per_second: u32,
     burst: f64,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
 }
 
 struct Bucket {
@@ -21,7 +22,7 @@ struct Bucket {
     at: Instant,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(per_second: u32, burst: u32) -> Self {
         Self {
             per_second,
@@ -35,7 +36,7 @@ impl RateLimiter {
     }
 
     /// Takes `cost` tokens from `client`'s bucket if it has them.
-    pub fn try_take(&self, client: IpAddr, cost: usize) -> bool {
+    pub fn try_take(&self, client: K, cost: usize) -> bool {
         let now = Instant::now();
         let rate = f64::from(self.per_second);
         let mut buckets = self.buckets.lock().expect("rate limiter poisoned");

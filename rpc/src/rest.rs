@@ -5,7 +5,7 @@
 use crate::api::VerifyResult;
 use crate::config::MAX_VERIFY_BODY;
 use crate::error;
-use crate::methods::ClientIp;
+use crate::methods::{Caller, ClientIp};
 use crate::LigeritoRpc;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
@@ -180,8 +180,9 @@ where
     }
     let start = Instant::now();
     let client = request.extensions().get::<ClientIp>().map(|c| c.0);
+    let tenant = request.extensions().get::<Caller>().map(|c| c.0.clone());
     let parsed = read(request).await;
-    Ok(match rpc.verify_rest(client, start, parsed).await {
+    Ok(match rpc.verify_rest(client, tenant, start, parsed).await {
         Ok(result) => json(
             StatusCode::OK,
             &VerifyResponse {
@@ -232,7 +233,7 @@ where
 pub(crate) fn error_response(e: &ErrorObjectOwned) -> HttpResponse {
     let status = match e.code() {
         error::BUSY => StatusCode::SERVICE_UNAVAILABLE,
-        error::RATE_LIMITED => StatusCode::TOO_MANY_REQUESTS,
+        error::RATE_LIMITED | error::QUOTA => StatusCode::TOO_MANY_REQUESTS,
         error::UNAUTHORIZED => StatusCode::UNAUTHORIZED,
         error::TOO_LARGE => StatusCode::PAYLOAD_TOO_LARGE,
         error::INTERNAL => StatusCode::INTERNAL_SERVER_ERROR,

@@ -2,7 +2,7 @@
 //! every in-flight call finish.
 
 use crate::api::{Health, SystemApiServer};
-use crate::http::{ApiKeys, ConnectionSlot, Gate};
+use crate::http::{ConnectionSlot, Gate};
 use crate::methods::ClientIp;
 use crate::rest::RestLayer;
 use crate::{LigeritoApiServer, LigeritoRpc};
@@ -48,11 +48,11 @@ pub async fn serve(
                 .build(),
         )
         .to_service_builder();
-    let keys = Arc::new(ApiKeys::new(&config.api_keys));
     let rest = RestLayer::new(rpc.clone());
     let (stop, server_handle) = stop_channel();
     let connections = Arc::new(Semaphore::new(config.max_connections));
     let prepare = rpc.prepare();
+    let watching = tokio::spawn(rpc.clone().watch_tenants());
     tokio::pin!(shutdown, prepare);
     let mut preparing = true;
     let result = loop {
@@ -83,7 +83,6 @@ pub async fn serve(
         let service = Gate {
             inner: rest.layer(builder.clone().build(methods.clone(), stop.clone())),
             rpc: rpc.clone(),
-            keys: keys.clone(),
             client: ClientIp(remote.ip()),
             slot: ConnectionSlot {
                 _permit: Arc::new(permit),
@@ -96,6 +95,7 @@ pub async fn serve(
             }
         });
     };
+    watching.abort();
     tracing::info!("shutting down: waiting for in-flight calls");
     // Stopping twice is harmless; the handle only reports it.
     let _ = server_handle.stop();

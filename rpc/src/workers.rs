@@ -6,7 +6,8 @@ use ligerito_executor::{Backend, Executor, ExecutorError, Outcome};
 use prometheus_client::metrics::gauge::Gauge;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tracing::Instrument;
 
 pub struct Job {
     pub log_size: u32,
@@ -58,7 +59,12 @@ impl Workers {
     ///
     /// A job that has started finishes and frees its worker even if the
     /// caller goes away, so the pool never runs more than its workers.
-    pub async fn verify(&self, jobs: Vec<Job>) -> Result<Vec<Result<Done, ExecutorError>>, Busy> {
+    /// `quota` (a tenant's slots, one per job) is held by each job until it ends.
+    pub async fn verify(
+        &self,
+        jobs: Vec<Job>,
+        mut quota: Option<OwnedSemaphorePermit>,
+    ) -> Result<Vec<Result<Done, ExecutorError>>, Busy> {
         let Ok(n) = u32::try_from(jobs.len()) else {
             return Err(Busy);
         };
@@ -76,17 +82,33 @@ impl Workers {
                 .running
                 .clone()
                 .acquire_owned()
+                .instrument(tracing::info_span!("queue", log_size = job.log_size))
                 .await
                 .expect("the semaphore is never closed");
+            // Both children of the caller's request span: waiting, then running.
+            let guest = tracing::info_span!(
+                "guest",
+                log_size = job.log_size,
+                verdict = tracing::field::Empty,
+                gas_used = tracing::field::Empty,
+            );
             let slot = slots.split(1).expect("one slot per job");
+            let tenant_slot = quota.as_mut().and_then(|q| q.split(1));
             queued.release(1);
             let in_flight = Counted::new(&self.metrics.in_flight, 1);
             let executor = self.executor.clone();
             let (gas_limit, backend) = (self.gas_limit, self.backend);
             handles.push(tokio::task::spawn_blocking(move || {
-                let _held = (slot, worker, in_flight);
+                let _held = (slot, worker, in_flight, tenant_slot);
+                let _running = guest.enter();
                 let start = Instant::now();
                 let outcome = executor.verify(job.log_size, &job.proof, gas_limit, backend)?;
+                guest.record("verdict", tracing::field::debug(outcome.verdict));
+                // As i64: OpenTelemetry has no unsigned integers.
+                guest.record(
+                    "gas_used",
+                    i64::try_from(outcome.gas_used).unwrap_or(i64::MAX),
+                );
                 Ok(Done {
                     outcome,
                     elapsed: start.elapsed(),

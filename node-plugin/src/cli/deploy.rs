@@ -125,3 +125,50 @@ fn the_readme_deploys_with_these_files() {
         assert!(readme.contains(command), "README.md lacks `{command}`");
     }
 }
+
+#[test]
+fn the_kubernetes_manifests_fit_this_binary() {
+    let serve = read("deploy/k8s/serve.yaml");
+    let args = serve
+        .lines()
+        .skip_while(|l| !l.contains(&format!("image: {}:", env!("CARGO_PKG_NAME"))))
+        .find_map(|l| l.trim().strip_prefix("args: "))
+        .expect("the container's args, as a one-line JSON list");
+    let args: Vec<String> = serde_json::from_str(args).unwrap();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    parses(&args);
+    let value = |flag: &str| {
+        let at = args.iter().position(|a| *a == flag);
+        at.map(|i| args[i + 1])
+            .unwrap_or_else(|| panic!("no {flag}"))
+    };
+    // The probes ask routes that need no API key.
+    for path in ["path: /health", "path: /config"] {
+        assert!(serve.contains(path), "no probe on {path}");
+    }
+    let tenants = Path::new(value("--tenants"));
+    let mount = format!("mountPath: {}", tenants.parent().unwrap().display());
+    assert!(serve.contains(&mount), "the tenants file is not mounted");
+    let redis = read("deploy/k8s/redis.yaml");
+    let host = value("--cache-url").rsplit('@').next().unwrap();
+    let service = host.split(':').next().unwrap();
+    assert!(redis.contains(&format!("kind: Service\nmetadata:\n  name: {service}\n")));
+
+    let example = root().join("deploy/k8s/tenants.example.toml");
+    let config = ligerito_rpc::RpcConfig {
+        tenants_file: Some(example),
+        ..ligerito_rpc::RpcConfig::default()
+    };
+    let executor = std::sync::Arc::new(ligerito_executor::Executor::new());
+    if let Err(e) = ligerito_rpc::LigeritoRpc::new(executor, config) {
+        panic!("deploy/k8s/tenants.example.toml: {e}");
+    }
+    let readme = read("README.md");
+    for command in [
+        "kubectl apply -f deploy/k8s/",
+        "deploy/k8s/validate.sh",
+        "--from-file=tenants.toml=deploy/k8s/tenants.example.toml",
+    ] {
+        assert!(readme.contains(command), "README.md lacks `{command}`");
+    }
+}

@@ -200,3 +200,20 @@ pub async fn post(addr: SocketAddr, body: &str) -> (u16, serde_json::Value) {
     let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
     (status, json)
 }
+
+/// The service's metrics in the OpenMetrics text format.
+pub fn metrics_text(rpc: &LigeritoRpc) -> String {
+    let mut registry = prometheus_client::registry::Registry::default();
+    rpc.register_metrics(&mut registry);
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &registry).unwrap();
+    text
+}
+
+/// The value of the sample `series` (name and labels, as printed), 0 if absent.
+pub fn metric(rpc: &LigeritoRpc, series: &str) -> u64 {
+    metrics_text(rpc)
+        .lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0)
+}
