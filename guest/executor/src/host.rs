@@ -1,5 +1,6 @@
 //! The host calls the guest imports (see guest/program/src/lib.rs).
 
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use polkavm::{Caller, Linker};
 
 /// The guest's entry point.
