@@ -101,7 +101,7 @@ fn verify(
     let limits = match rules::check_proof(log_size, proof.len(), |size| {
         storage::limits(&runtime.state, size)
     }) {
-        Ok((_, limits)) => limits,
+        Ok(limits) => limits,
         Err(error) => return Ok(Dispatched::failed(error, cheap)),
     };
     let claimed = rules::claimed_commitment(proof);

@@ -43,18 +43,17 @@ pub fn claimed_commitment(proof: &[u8]) -> Option<H256> {
 }
 
 /// The checks before the guest runs, in order: the size is supported, the
-/// proof within its limit. Returns the size's configuration.
+/// proof within its limit. Returns the size's limits in force.
 pub fn check_proof(
     log_size: u32,
     proof_len: usize,
     limits: impl FnOnce(&sizes::SizeConfig) -> SizeLimits,
-) -> Result<(&'static sizes::SizeConfig, SizeLimits), Error> {
-    let size = sizes::get(log_size).ok_or(Error::UnsupportedSize)?;
-    let limits = limits(size);
+) -> Result<SizeLimits, Error> {
+    let limits = limits(sizes::get(log_size).ok_or(Error::UnsupportedSize)?);
     if proof_len > limits.max_proof_len as usize {
         return Err(Error::ProofTooLarge);
     }
-    Ok((size, limits))
+    Ok(limits)
 }
 
 /// Why a guest run that did not record a commitment failed. A valid

@@ -301,7 +301,7 @@ pub mod pallet {
                 outcome: None,
             };
             let limits = match rules::check_proof(log_size, proof.len(), Self::limits_of) {
-                Ok((_, limits)) => limits,
+                Ok(limits) => limits,
                 Err(error) => return refused(error),
             };
             let claimed = rules::claimed_commitment(proof);

@@ -103,7 +103,9 @@ pub trait LigeritoRpc<BlockHash, AccountId, BlockNumber> {
     #[method(name = "ligerito_chainConfig")]
     fn chain_config(&self, at: Option<BlockHash>) -> RpcResult<Config>;
 
-    /// Runs `verify`'s checks and the guest on `proof` (hex), recording nothing.
+    /// Runs `verify`'s checks and the guest on `proof` (hex), recording
+    /// nothing. The guest may run up to the size's gas limit, free to the
+    /// caller: serve it as `system_dryRun` is served (docs/FRAME.md).
     #[method(name = "ligerito_dryRun")]
     fn dry_run(
         &self,
