@@ -1,7 +1,7 @@
 //! Runs one call inside a transaction and records its events and weight.
 
 use crate::types::*;
-use crate::{storage, weights, ApplyOutcome, Runtime};
+use crate::{rules, storage, weights, ApplyOutcome, Runtime};
 use ligerito_executor::{sizes, Code, ExecutorError, Verdict};
 use sp_core::H256;
 
@@ -82,15 +82,10 @@ fn worst_case_weight(runtime: &Runtime, call: &Call) -> Weight {
         Call::Verify { log_size, proof } => {
             let gas = sizes::get(*log_size)
                 .map_or(0, |size| storage::limits(&runtime.state, size).gas_limit);
-            weights::EXTRINSIC_BASE
-                + weights::VERIFY_BASE
-                + weights::VERIFY_PER_BYTE * proof.len() as u64
-                + weights::PICOS_PER_GAS * gas
+            weights::EXTRINSIC_BASE + rules::verify_weight(proof.len(), gas)
         }
         Call::SetVerifierCode { code } => {
-            weights::EXTRINSIC_BASE
-                + weights::SET_CODE_BASE
-                + weights::SET_CODE_PER_BYTE * code.len() as u64
+            weights::EXTRINSIC_BASE + rules::set_code_weight(code.len())
         }
         Call::SetLimits { .. } => weights::EXTRINSIC_BASE + weights::SET_LIMITS,
     }
@@ -102,22 +97,14 @@ fn verify(
     log_size: u32,
     proof: &[u8],
 ) -> Result<Dispatched, ExecutorError> {
-    let cheap = weights::EXTRINSIC_BASE
-        + weights::VERIFY_BASE
-        + weights::VERIFY_PER_BYTE * proof.len() as u64;
-    let Some(size) = sizes::get(log_size) else {
-        return Ok(Dispatched::failed(Error::UnsupportedSize, cheap));
+    let cheap = weights::EXTRINSIC_BASE + rules::verify_weight(proof.len(), 0);
+    let limits = match rules::check_proof(log_size, proof.len(), |size| {
+        storage::limits(&runtime.state, size)
+    }) {
+        Ok(limits) => limits,
+        Err(error) => return Ok(Dispatched::failed(error, cheap)),
     };
-    let limits = storage::limits(&runtime.state, size);
-    if proof.len() > limits.max_proof_len as usize {
-        return Ok(Dispatched::failed(Error::ProofTooLarge, cheap));
-    }
-    // The commitment a proof claims is its first field (bincode `Some` tag,
-    // then the 32-byte root). Only a valid proof's claim is recorded.
-    let claimed = match proof.get(..33) {
-        Some([1, root @ ..]) => Some(H256::from_slice(root)),
-        _ => None,
-    };
+    let claimed = rules::claimed_commitment(proof);
     if claimed.is_some_and(|c| storage::commitment(&runtime.state, &c).is_some()) {
         return Ok(Dispatched::failed(Error::AlreadyVerified, cheap));
     }
@@ -130,7 +117,8 @@ fn verify(
         runtime.backend,
     )?;
     let proof_hash = H256(sp_crypto_hashing::blake2_256(proof));
-    let actual_weight = cheap + weights::PICOS_PER_GAS * outcome.gas_used;
+    let actual_weight =
+        weights::EXTRINSIC_BASE + rules::verify_weight(proof.len(), outcome.gas_used);
     let gas_used = outcome.gas_used;
     let (result, event) = match (outcome.verdict, claimed) {
         (Verdict::Valid, Some(commitment)) => {
@@ -157,12 +145,7 @@ fn verify(
             )
         }
         (verdict, _) => {
-            let error = match verdict {
-                Verdict::Invalid => Error::InvalidProof,
-                Verdict::OutOfGas => Error::OutOfGas,
-                // A valid proof always opens with its root; anything else is malformed.
-                Verdict::Error | Verdict::Valid => Error::MalformedProof,
-            };
+            let error = rules::rejection(verdict);
             let exit_code = outcome.exit_code;
             (
                 Err(error),
@@ -187,9 +170,7 @@ fn verify(
 /// The new code must load: its interface and memory are checked the same
 /// way on every node, then it is compiled ahead of the next extrinsic.
 fn set_verifier_code(runtime: &mut Runtime, code: Vec<u8>) -> Result<Dispatched, ExecutorError> {
-    let actual_weight = weights::EXTRINSIC_BASE
-        + weights::SET_CODE_BASE
-        + weights::SET_CODE_PER_BYTE * code.len() as u64;
+    let actual_weight = weights::EXTRINSIC_BASE + rules::set_code_weight(code.len());
     let code = Code::new(code);
     match runtime.executor.prepare(&code, runtime.backend) {
         Ok(()) => {}
@@ -212,11 +193,7 @@ fn set_limits(runtime: &mut Runtime, log_size: u32, limits: SizeLimits) -> Dispa
     let Some(size) = sizes::get(log_size) else {
         return Dispatched::failed(Error::UnsupportedSize, actual_weight);
     };
-    let in_range = limits.gas_limit > 0
-        && limits.gas_limit <= MAX_GAS_LIMIT
-        && limits.max_proof_len > 0
-        && limits.max_proof_len as usize <= size.max_proof_len();
-    if !in_range {
+    if !rules::limits_in_range(size, &limits) {
         return Dispatched::failed(Error::InvalidLimits, actual_weight);
     }
     storage::set_limits(&mut runtime.state, log_size, &limits);

@@ -5,252 +5,35 @@
 //! without depending on FRAME. A node drives it block by block:
 //! [`Runtime::initialize_block`], [`Runtime::apply_extrinsic`] for each
 //! extrinsic, [`Runtime::finalize_block`] for the state root and events.
+//!
+//! Without the `std` feature only [`types`], [`weights`] and [`rules`]
+//! remain: what `pallet-ligerito` shares with this module.
+#![cfg_attr(not(feature = "std"), no_std)]
 
-mod dispatch;
-pub mod extrinsic;
-pub mod metadata;
-pub mod state;
-pub mod storage;
+pub mod rules;
 pub mod types;
 pub mod weights;
+
+#[cfg(feature = "std")]
+mod dispatch;
+#[cfg(feature = "std")]
+pub mod extrinsic;
+#[cfg(feature = "std")]
+pub mod metadata;
+#[cfg(feature = "std")]
+mod runtime;
+#[cfg(feature = "std")]
+pub mod state;
+#[cfg(feature = "std")]
+pub mod storage;
 
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "std")]
 pub use extrinsic::{dev_account, UncheckedExtrinsic, DEV_ACCOUNTS, MAX_EXTRINSIC_LEN};
+#[cfg(feature = "std")]
+pub use runtime::*;
 pub use types::*;
-
-use codec::Encode;
-use ligerito_executor::{Backend, Code, Executor, ExecutorError};
-use sp_core::H256;
-use state::State;
-use std::sync::Arc;
-
-/// What a chain starts with.
-#[derive(Clone, Debug)]
-pub struct GenesisConfig {
-    /// The account allowed to make root calls.
-    pub sudo: AccountId,
-    /// The verifier guest; the committed blob unless a chain says otherwise.
-    pub code: Vec<u8>,
-}
-
-impl GenesisConfig {
-    /// A development chain: alice is sudo, the committed verifier blob.
-    pub fn dev() -> Self {
-        use sp_core::Pair;
-        Self {
-            sudo: dev_account("alice").public(),
-            code: ligerito_executor::VERIFIER_BLOB.to_vec(),
-        }
-    }
-}
-
-/// How an included extrinsic ended.
-#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, scale_info::TypeInfo)]
-pub struct ApplyOutcome {
-    /// `Ok` or the dispatch error.
-    pub result: Result<(), Error>,
-    /// Charged and actual weight.
-    pub info: DispatchInfo,
-    /// Gas the guest used (0 when it did not run).
-    pub gas_used: u64,
-}
-
-/// Why an extrinsic could not be applied at all.
-#[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
-    /// Refused before running; nothing changed.
-    #[error("invalid transaction: {0}")]
-    Invalid(#[from] InvalidTransaction),
-    /// The node cannot run the verifier (e.g. its backend is unavailable).
-    /// Not a verdict: a node must not import a block past this.
-    #[error(transparent)]
-    Executor(#[from] ExecutorError),
-}
-
-/// A block's result.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BlockOutcome {
-    pub number: BlockNumber,
-    pub state_root: H256,
-    pub events: Vec<EventRecord>,
-    /// The block's storage writes, for a node to persist with the block.
-    pub changes: state::Changes,
-}
-
-/// The ordered Patricia-trie root of a block's extrinsics, as Substrate
-/// computes a header's `extrinsics_root`.
-pub fn extrinsics_root(extrinsics: &[Vec<u8>]) -> H256 {
-    use sp_trie::TrieConfiguration;
-    sp_trie::LayoutV1::<sp_core::Blake2Hasher>::ordered_trie_root(extrinsics)
-}
-
-/// The runtime: state, the shared executor and the block being built.
-pub struct Runtime {
-    state: State,
-    executor: Arc<Executor>,
-    backend: Backend,
-    genesis_hash: H256,
-    code: Code,
-    events: Vec<EventRecord>,
-    extrinsic_index: u32,
-}
-
-impl Runtime {
-    /// Builds the genesis state. The genesis hash commits to its state root.
-    pub fn genesis(config: GenesisConfig, executor: Arc<Executor>, backend: Backend) -> Self {
-        let mut state = State::default();
-        storage::set_sudo_key(&mut state, &config.sudo);
-        let code = Code::new(config.code);
-        storage::set_code(&mut state, code.bytes(), H256(code.hash().0));
-        let root = state.root();
-        let genesis_hash = H256(sp_crypto_hashing::blake2_256(
-            &(b"ligerito-genesis", root).encode(),
-        ));
-        Self {
-            state,
-            executor,
-            backend,
-            genesis_hash,
-            code,
-            events: Vec::new(),
-            extrinsic_index: 0,
-        }
-    }
-
-    pub fn genesis_hash(&self) -> H256 {
-        self.genesis_hash
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// Starts block `number`.
-    pub fn initialize_block(&mut self, number: BlockNumber) {
-        storage::set_block_number(&mut self.state, number);
-        self.events.clear();
-        self.extrinsic_index = 0;
-    }
-
-    /// Checks what a transaction pool checks: encoding, signature, nonce
-    /// (`allow_future` lets a pool queue nonces ahead) and origin.
-    pub fn validate(
-        &self,
-        xt: &UncheckedExtrinsic,
-        allow_future: bool,
-    ) -> Result<(), InvalidTransaction> {
-        if !xt.signature_is_valid(self.genesis_hash) {
-            return Err(InvalidTransaction::BadSignature);
-        }
-        let expected = storage::nonce(&self.state, &xt.signer);
-        if xt.nonce < expected {
-            return Err(InvalidTransaction::Stale);
-        }
-        if xt.nonce > expected && !allow_future {
-            return Err(InvalidTransaction::Future);
-        }
-        if xt.call.is_root_only() && storage::sudo_key(&self.state) != Some(xt.signer) {
-            return Err(InvalidTransaction::BadOrigin);
-        }
-        Ok(())
-    }
-
-    /// Applies one encoded extrinsic to the block being built.
-    pub fn apply_extrinsic(&mut self, encoded: &[u8]) -> Result<ApplyOutcome, ApplyError> {
-        let xt = UncheckedExtrinsic::decode_exact(encoded)?;
-        self.validate(&xt, false)?;
-        storage::set_nonce(&mut self.state, &xt.signer, xt.nonce + 1);
-        let outcome = dispatch::dispatch(self, &xt.signer, xt.call)?;
-        self.extrinsic_index += 1;
-        Ok(outcome)
-    }
-
-    /// Abandons the block being built (e.g. the verifier could not run):
-    /// its changes and events are dropped and the code in force is the
-    /// stored one again.
-    pub fn abort_block(&mut self) {
-        self.state.discard_block();
-        self.events.clear();
-        self.extrinsic_index = 0;
-        let code = storage::code(&self.state).expect("genesis stores the verifier code");
-        if code != self.code.bytes() {
-            self.code = Code::new(code);
-        }
-    }
-
-    /// Ends the block: folds its changes into the state root.
-    pub fn finalize_block(&mut self) -> BlockOutcome {
-        let number = storage::block_number(&self.state);
-        let (state_root, changes) = self.state.commit_block();
-        BlockOutcome {
-            number,
-            state_root,
-            events: std::mem::take(&mut self.events),
-            changes,
-        }
-    }
-
-    /// A runtime of the chain `config` starts, at a state a node stored
-    /// (`storage_pairs` of an earlier runtime); `None` if that state holds
-    /// no verifier code. The caller checks `state_root` against its header.
-    pub fn restore(
-        config: GenesisConfig,
-        executor: Arc<Executor>,
-        backend: Backend,
-        pairs: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
-    ) -> Option<Self> {
-        // The genesis hash commits to the genesis state, not this one.
-        let mut runtime = Self::genesis(config, executor, backend);
-        runtime.state = State::from_pairs(pairs);
-        let code = storage::code(&runtime.state)?;
-        if code != runtime.code.bytes() {
-            runtime.code = Code::new(code);
-        }
-        Some(runtime)
-    }
-
-    /// Every storage key and value as of the last finalized block.
-    pub fn storage_pairs(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
-        self.state.pairs()
-    }
-
-    /// The root over every change so far.
-    pub fn state_root(&mut self) -> H256 {
-        self.state.root()
-    }
-
-    /// A raw storage value, as `state_getStorage` reads it.
-    pub fn storage(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.state.get(key)
-    }
-
-    pub fn nonce(&self, who: &AccountId) -> u64 {
-        storage::nonce(&self.state, who)
-    }
-
-    /// Whether (and by whom, when) a commitment was verified.
-    pub fn verified(&self, commitment: &H256) -> Option<VerifiedCommitment> {
-        storage::commitment(&self.state, commitment)
-    }
-
-    /// The limits in force for a supported size.
-    pub fn limits(&self, log_size: u32) -> Option<SizeLimits> {
-        ligerito_executor::sizes::get(log_size).map(|size| storage::limits(&self.state, size))
-    }
-
-    /// SHA-256 of the verifier code in force.
-    pub fn code_hash(&self) -> H256 {
-        H256(self.code.hash().0)
-    }
-
-    fn deposit(&mut self, event: RuntimeEvent) {
-        self.events.push(EventRecord {
-            extrinsic_index: self.extrinsic_index,
-            event,
-        });
-    }
-}

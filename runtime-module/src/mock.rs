@@ -2,8 +2,11 @@
 //! helpers to sign calls and make proofs.
 
 use crate::*;
+use codec::Encode;
 use ligerito_executor::{Backend, Executor};
+use sp_core::H256;
 use sp_core::{bounded::BoundedVec, Pair};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 pub fn executor() -> Arc<Executor> {

@@ -114,26 +114,8 @@ pub fn record_commitment(state: &mut State, commitment: &H256, record: &Verified
     state.set(COMMITMENTS.key(commitment), record.encode());
 }
 
-/// Default gas limit over a size's measured gas: room for proofs that
-/// cost more than the measured one, and for guest changes.
-pub const GAS_LIMIT_MARGIN: u64 = 2;
-
-/// Default limits: twice the measured gas (the executor's cap for sizes
-/// not measured) and the derived maximum proof length.
-pub fn default_limits(size: &sizes::SizeConfig) -> SizeLimits {
-    let measured = crate::weights::MEASURED_GAS
-        .iter()
-        .find(|(log_size, _)| *log_size == size.log_size);
-    SizeLimits {
-        gas_limit: measured.map_or(ligerito_executor::DEFAULT_GAS_LIMIT, |(_, gas)| {
-            gas * GAS_LIMIT_MARGIN
-        }),
-        max_proof_len: size.max_proof_len() as u32,
-    }
-}
-
 pub fn limits(state: &State, size: &sizes::SizeConfig) -> SizeLimits {
-    get(state, &LIMITS.key(&size.log_size)).unwrap_or_else(|| default_limits(size))
+    get(state, &LIMITS.key(&size.log_size)).unwrap_or_else(|| crate::rules::default_limits(size))
 }
 
 pub fn set_limits(state: &mut State, log_size: u32, limits: &SizeLimits) {

@@ -1,6 +1,8 @@
 use crate::mock::*;
 use crate::*;
+use codec::Encode;
 use ligerito_executor::Backend;
+use sp_core::H256;
 use sp_core::{bounded::BoundedVec, Pair};
 
 fn apply(runtime: &mut Runtime, xt: &[u8]) -> ApplyOutcome {
@@ -303,7 +305,7 @@ fn rejects_limits_out_of_range() {
     }
     assert_eq!(
         chain.limits(20),
-        Some(storage::default_limits(
+        Some(rules::default_limits(
             ligerito_executor::sizes::get(20).unwrap()
         ))
     );

@@ -1,6 +1,6 @@
 //! Calls, events, errors and stored records, all SCALE with type metadata.
 
-use codec::{Decode, Encode, MaxEncodedLen};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use ligerito_executor::sizes;
 use scale_info::TypeInfo;
 use sp_core::bounded::BoundedVec;
@@ -31,7 +31,18 @@ pub type BoundedProof = BoundedVec<u8, ConstU32<MAX_PROOF_LEN>>;
 pub type BoundedCode = BoundedVec<u8, ConstU32<MAX_CODE_LEN>>;
 
 /// What one size may cost.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    DecodeWithMemTracking,
+    TypeInfo,
+    MaxEncodedLen,
+)]
 pub struct SizeLimits {
     /// Gas the guest may use for one proof of this size.
     pub gas_limit: u64,
@@ -226,13 +237,14 @@ pub struct EventRecord {
     pub event: RuntimeEvent,
 }
 
-/// What storage keeps for a verified commitment.
+/// What storage keeps for a verified commitment. Generic so a FRAME
+/// chain's own account and block number types fit (`pallet-ligerito`).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
-pub struct VerifiedCommitment {
+pub struct VerifiedCommitment<Account = AccountId, Block = BlockNumber> {
     /// Who submitted the proof.
-    pub who: AccountId,
+    pub who: Account,
     /// Block it was verified in.
-    pub block: BlockNumber,
+    pub block: Block,
     /// log2 of the polynomial size.
     pub log_size: u32,
     /// BLAKE2-256 of the proof bytes.

@@ -1,8 +1,12 @@
 //! Guest code and its identity.
 
+use alloc::{
+    format,
+    string::{String, ToString},
+    sync::Arc,
+};
 use polkavm::{program::Instruction, ProgramBlob};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 
 /// The committed verifier blob, built by `guest/build.sh`.
 pub const VERIFIER_BLOB: &[u8] = include_bytes!("../../ligerito-verifier.polkavm");
@@ -26,8 +30,8 @@ impl CodeHash {
     }
 }
 
-impl std::fmt::Display for CodeHash {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for CodeHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "0x{}", hex::encode(self.0))
     }
 }

@@ -1,6 +1,7 @@
 //! The host calls the guest imports (see guest/program/src/lib.rs).
 
 use crate::kernels::{self, HostError};
+use alloc::{borrow::ToOwned, string::String, vec::Vec};
 use polkavm::{Caller, Linker};
 
 /// The guest's entry point.

@@ -11,6 +11,7 @@
 use crate::host::CallState;
 use crate::kernel_gas as gas;
 use crate::MAX_GUEST_MEMORY;
+use alloc::{format, string::String, vec::Vec};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, MAX_BLAKE3_ITEM};
 use ligerito_pvm_verifier::merkle;
@@ -142,7 +143,7 @@ fn words<const N: usize>(
     address: u32,
 ) -> Result<[u32; N], HostError> {
     let bytes = read(instance, kernel, address, 4 * N as u32)?;
-    Ok(std::array::from_fn(|i| {
+    Ok(core::array::from_fn(|i| {
         u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes"))
     }))
 }
@@ -212,7 +213,7 @@ fn sha256_squeeze(
     let i = caller.instance;
     charge(i, gas::CALL + u64::from(count) * gas::SHA256_SQUEEZE)?;
     span(K, count, 32)?;
-    let bytes = read(i, K, state, std::mem::size_of::<State>() as u32)?;
+    let bytes = read(i, K, state, core::mem::size_of::<State>() as u32)?;
     let mut s: State = bytemuck::pod_read_unaligned(&bytes);
     if !s.is_sound() {
         return Err(refuse(
@@ -328,7 +329,7 @@ fn dots<F: RowField>(
     row_bytes: u32,
     rs: &[u128],
 ) -> Result<Vec<u128>, HostError> {
-    let width = row_bytes as usize / std::mem::size_of::<F>();
+    let width = row_bytes as usize / core::mem::size_of::<F>();
     let d = Local::prepare_dots::<F>(rs, table.len(), width);
     let mut values = Vec::with_capacity(table.len());
     each_item(instance, "row_dots", table, row_bytes, |bytes| {

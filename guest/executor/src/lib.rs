@@ -5,23 +5,38 @@
 //! and keeps a pool of idle instances per module, reset between calls.
 //! Every run is gas-metered synchronously, so the verdict and the gas used
 //! depend only on the code, the input and the gas limit, on both backends.
+//!
+//! Without the `std` feature (a runtime), only [`verify_once`] runs the
+//! guest: on PolkaVM's interpreter, with the same host functions, verdicts
+//! and gas.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
 
 mod code;
 mod host;
 pub mod kernel_gas;
 mod kernels;
 mod outcome;
+#[cfg(feature = "std")]
 mod pool;
+mod run;
 
 pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, REFERENCE_BLOB, VERIFIER_BLOB};
 pub use kernels::HostError;
 pub use ligerito_sizes as sizes;
 pub use outcome::{Outcome, Verdict};
+pub use run::{check_code_once, verify_once};
 
-use polkavm::{BackendKind, Config, Engine, ModuleConfig};
-use pool::Pool;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use alloc::string::String;
+use polkavm::BackendKind;
+#[cfg(feature = "std")]
+use {
+    polkavm::Engine,
+    pool::Pool,
+    std::collections::HashMap,
+    std::sync::{Arc, Mutex, OnceLock},
+};
 
 /// Which PolkaVM backend runs the guest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -65,19 +80,19 @@ impl Backend {
     }
 }
 
-impl std::fmt::Display for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Backend {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl std::str::FromStr for Backend {
+impl core::str::FromStr for Backend {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "compiler" => Ok(Backend::Compiler),
             "interpreter" => Ok(Backend::Interpreter),
-            _ => Err(format!(
+            _ => Err(alloc::format!(
                 "unknown backend '{s}' (expected compiler or interpreter)"
             )),
         }
@@ -122,21 +137,25 @@ pub const DEFAULT_GAS_LIMIT: u64 = 20_000_000_000;
 
 /// Idle instances kept per module; more concurrent calls create instances
 /// that are dropped afterwards.
+#[cfg(feature = "std")]
 const IDLE_INSTANCES_PER_MODULE: usize = 16;
 
 /// Loads guest code, caches compiled modules and runs verifications.
+#[cfg(feature = "std")]
 pub struct Executor {
     engines: [OnceLock<Result<Engine, String>>; 2],
     pools: Mutex<HashMap<(CodeHash, Backend), Arc<Pool>>>,
     code: Code,
 }
 
+#[cfg(feature = "std")]
 impl Default for Executor {
     fn default() -> Self {
         Self::new()
     }
 }
 
+#[cfg(feature = "std")]
 impl Executor {
     /// An executor whose default code is the committed verifier blob.
     pub fn new() -> Self {
@@ -177,17 +196,10 @@ impl Executor {
         gas_limit: u64,
         backend: Backend,
     ) -> Result<Outcome, ExecutorError> {
-        if proof.len() > sizes::MAX_PROOF_LEN {
-            return Ok(Outcome::rejected_before_run(format!(
-                "proof: {} bytes exceeds the maximum {} of any size",
-                proof.len(),
-                sizes::MAX_PROOF_LEN
-            )));
+        match run::guest_input(log_size, proof) {
+            Ok(input) => self.pool(code, backend)?.run(input, gas_limit),
+            Err(refused) => Ok(refused),
         }
-        let mut input = Vec::with_capacity(4 + proof.len());
-        input.extend_from_slice(&log_size.to_le_bytes());
-        input.extend_from_slice(proof);
-        self.pool(code, backend)?.run(input, gas_limit)
     }
 
     /// Compiles (or finds) the module for `code` on `backend` ahead of the first call.
@@ -204,7 +216,7 @@ impl Executor {
         let engine = self.engine(backend)?;
         let pool = Arc::new(Pool::new(
             engine,
-            &module_config(),
+            &run::module_config(),
             code,
             IDLE_INSTANCES_PER_MODULE,
         )?);
@@ -219,22 +231,11 @@ impl Executor {
 
     fn engine(&self, backend: Backend) -> Result<&Engine, ExecutorError> {
         let slot = &self.engines[backend as usize];
-        slot.get_or_init(|| {
-            let mut config = Config::new();
-            config.set_backend(Some(backend.kind()));
-            Engine::new(&config).map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|reason| ExecutorError::BackendUnavailable {
-            backend,
-            reason: reason.clone(),
-        })
+        slot.get_or_init(|| run::engine(backend).map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|reason| ExecutorError::BackendUnavailable {
+                backend,
+                reason: reason.clone(),
+            })
     }
-}
-
-fn module_config() -> ModuleConfig {
-    let mut config = ModuleConfig::new();
-    config.set_gas_metering(Some(polkavm::GasMeteringKind::Sync));
-    config.set_strict(true);
-    config
 }

@@ -1,7 +1,21 @@
 //! What a verification concluded.
 
+use alloc::string::String;
+
 /// The verdict on one input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    codec::Encode,
+    codec::Decode,
+    scale_info::TypeInfo,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The guest verified the proof (exit code 0).
@@ -27,7 +41,17 @@ impl Verdict {
 }
 
 /// A verdict with the gas it cost and the guest's diagnostic.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    codec::Encode,
+    codec::Decode,
+    scale_info::TypeInfo,
+)]
 pub struct Outcome {
     pub verdict: Verdict,
     /// 0 valid, 1 invalid, 2 error or out of gas.

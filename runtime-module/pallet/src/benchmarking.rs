@@ -1,0 +1,85 @@
+//! Benchmarks (frame-benchmarking v2) for [`crate::weights::WeightInfo`].
+//! A chain runs them on its own runtime and hardware to generate weights;
+//! `cargo test -p pallet-ligerito` runs each once on the mock runtime.
+
+use super::*;
+use alloc::vec;
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+
+/// A valid 2^12 proof (`ligerito-node prove --size 12 --random --seed 12`).
+const PROOF_12: &[u8] = include_bytes!("../fixtures/proof-12.bin");
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    /// An `l`-byte proof the guest refuses at its first byte: the proof's
+    /// copy and hash, the storage reads and a guest run that ends at once.
+    #[benchmark]
+    fn verify_bytes(l: Linear<33, MAX_PROOF_LEN>) {
+        let proof = BoundedProof::try_from(vec![0xff; l as usize]).expect("within the bound");
+        let caller: T::AccountId = whitelisted_caller();
+        let result;
+        #[block]
+        {
+            result = Pallet::<T>::verify(RawOrigin::Signed(caller).into(), 30, proof);
+        }
+        assert_eq!(
+            result.map_err(|e| e.error),
+            Err(Error::<T>::MalformedProof.into())
+        );
+    }
+
+    /// `g` thousand gas of guest execution: a valid proof whose limit runs out.
+    #[benchmark]
+    fn verify_gas(g: Linear<1, 1_000>) {
+        let size = sizes::get(12).expect("a supported size");
+        let limits = SizeLimits {
+            gas_limit: u64::from(g) * 1000,
+            max_proof_len: size.max_proof_len() as u32,
+        };
+        Limits::<T>::insert(12, limits);
+        let proof = BoundedProof::try_from(PROOF_12.to_vec()).expect("within the bound");
+        let caller: T::AccountId = whitelisted_caller();
+        let result;
+        #[block]
+        {
+            result = Pallet::<T>::verify(RawOrigin::Signed(caller).into(), 12, proof);
+        }
+        assert_eq!(
+            result.map_err(|e| e.error),
+            Err(Error::<T>::OutOfGas.into())
+        );
+    }
+
+    /// A code upgrade to the reference verifier: the interface check, a load
+    /// on the interpreter and, via the host, a compilation on the node.
+    #[benchmark]
+    fn set_verifier_code() {
+        let code = BoundedCode::try_from(ligerito_executor::REFERENCE_BLOB.to_vec())
+            .expect("within the bound");
+        let code_hash = H256(ligerito_executor::CodeHash::of(&code).0);
+        #[extrinsic_call]
+        _(RawOrigin::Root, code);
+        assert_eq!(CodeHash::<T>::get(), code_hash);
+    }
+
+    #[benchmark]
+    fn set_limits() {
+        let size = sizes::get(20).expect("a supported size");
+        let limits = SizeLimits {
+            gas_limit: MAX_GAS_LIMIT,
+            max_proof_len: size.max_proof_len() as u32,
+        };
+        #[extrinsic_call]
+        _(RawOrigin::Root, 20, limits);
+        assert_eq!(Limits::<T>::get(20), Some(limits));
+    }
+
+    impl_benchmark_test_suite!(
+        Pallet,
+        crate::mock::via_host::new_test_ext(),
+        crate::mock::via_host::Test
+    );
+}

@@ -1,0 +1,137 @@
+//! The runtime interface [`ligerito_verifier`]: the runtime asks the node
+//! to run the verifier guest. A node adds `ligerito_verifier::HostFunctions`
+//! to its executor's host functions; the calls then run on the node's
+//! [`Executor`] (PolkaVM's compiler where the machine has it), which
+//! compiles each code once and keeps instances warm, as it does for the
+//! node plugin and the RPC service.
+
+use crate::Outcome;
+use alloc::vec::Vec;
+#[cfg(feature = "std")]
+pub use native::{shared_executor, use_executor};
+use sp_runtime_interface::{
+    pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead, PassPointerAndReadCopy},
+    runtime_interface,
+};
+
+#[runtime_interface]
+pub trait LigeritoVerifier {
+    /// Verifies `proof` for 2^`log_size` with `code`, whose SHA-256 is
+    /// `code_hash` (the runtime stores both), and at most `gas_limit` gas.
+    fn verify(
+        code_hash: PassPointerAndReadCopy<[u8; 32], 32>,
+        code: PassFatPointerAndRead<&[u8]>,
+        log_size: u32,
+        proof: PassFatPointerAndRead<&[u8]>,
+        gas_limit: u64,
+    ) -> AllocateAndReturnByCodec<Outcome> {
+        native::verify(code_hash, code, log_size, proof, gas_limit)
+    }
+
+    /// Whether `code` is a verifier guest; valid code is compiled ahead of
+    /// its first `verify`.
+    fn check_code(code: PassFatPointerAndRead<&[u8]>) -> bool {
+        native::check_code(code)
+    }
+}
+
+/// Natively without `std` (`cargo check --no-default-features`; no node
+/// builds so) the node side is the interpreter that [`crate::InRuntime`] runs.
+#[cfg(all(not(feature = "std"), not(substrate_runtime)))]
+mod native {
+    use crate::{GuestRunner, InRuntime, Outcome};
+
+    pub fn verify(
+        code_hash: [u8; 32],
+        code: &[u8],
+        log_size: u32,
+        proof: &[u8],
+        gas_limit: u64,
+    ) -> Outcome {
+        InRuntime::verify(code, code_hash.into(), log_size, proof, gas_limit)
+    }
+
+    pub fn check_code(code: &[u8]) -> bool {
+        InRuntime::code_is_valid(code)
+    }
+}
+
+#[cfg(feature = "std")]
+mod native {
+    use crate::Outcome;
+    use ligerito_executor::{check_code_once, Backend, Code, Executor, ExecutorError};
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    static SHARED: OnceLock<(Arc<Executor>, Backend)> = OnceLock::new();
+
+    /// Makes the host functions run on `executor` with `backend` (a node
+    /// shares the executor its other verifiers use). Call it before the
+    /// first block; `false` if the host functions already chose one.
+    pub fn use_executor(executor: Arc<Executor>, backend: Backend) -> bool {
+        SHARED.set((executor, backend)).is_ok()
+    }
+
+    /// The executor and backend the host functions run on: the one given
+    /// to [`use_executor`], else a new executor on the preferred backend.
+    pub fn shared_executor() -> &'static (Arc<Executor>, Backend) {
+        SHARED.get_or_init(|| (Arc::new(Executor::new()), Backend::preferred()))
+    }
+
+    /// The last code run, so a block of calls hashes it once.
+    fn code(code_hash: [u8; 32], bytes: &[u8]) -> Code {
+        static LAST: Mutex<Option<Code>> = Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match &*last {
+            Some(code) if code.hash().0 == code_hash => code.clone(),
+            _ => {
+                let code = Code::new(bytes.to_vec());
+                assert_eq!(
+                    code.hash().0,
+                    code_hash,
+                    "the runtime passed verifier code that does not match its hash"
+                );
+                *last = Some(code.clone());
+                code
+            }
+        }
+    }
+
+    fn unavailable(e: ExecutorError) -> ! {
+        // Not a verdict: this node cannot run the verifier, so it must not
+        // build or import the block (the runtime call fails with this message).
+        panic!("ligerito host function: the verifier cannot run on this node: {e}")
+    }
+
+    pub fn verify(
+        code_hash: [u8; 32],
+        bytes: &[u8],
+        log_size: u32,
+        proof: &[u8],
+        gas_limit: u64,
+    ) -> Outcome {
+        let (executor, backend) = shared_executor();
+        executor
+            .verify_with(
+                &code(code_hash, bytes),
+                log_size,
+                proof,
+                gas_limit,
+                *backend,
+            )
+            .unwrap_or_else(|e| unavailable(e))
+    }
+
+    pub fn check_code(bytes: &[u8]) -> bool {
+        let code = Code::new(bytes.to_vec());
+        match check_code_once(&code) {
+            Ok(()) => {}
+            Err(ExecutorError::InvalidCode { .. }) => return false,
+            Err(e) => unavailable(e),
+        }
+        let (executor, backend) = shared_executor();
+        executor
+            .prepare(&code, *backend)
+            .unwrap_or_else(|e| unavailable(e));
+        true
+    }
+}

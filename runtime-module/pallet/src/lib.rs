@@ -1,0 +1,336 @@
+//! # Ligerito pallet
+//!
+//! Verifies Ligerito proofs in the PolkaVM verifier guest and records the
+//! commitments of valid ones: the runtime module's `verify`,
+//! `set_verifier_code` and `set_limits` in FRAME's terms, with the module's
+//! types, limits, errors and weight formula (`ligerito_runtime::rules`).
+//!
+//! How the guest runs is [`Config::Runner`]: [`ViaHost`] calls the node
+//! through a runtime interface ([`host::ligerito_verifier`]), so the node's
+//! shared executor compiles the guest; [`InRuntime`] runs PolkaVM's
+//! interpreter inside the runtime, for chains that add no host functions.
+//! Both give the same verdicts and gas. See docs/FRAME.md.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod host;
+#[cfg(test)]
+mod mock;
+mod runner;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use ligerito_executor::{Outcome, Verdict};
+/// The runtime module's error, which [`DryRun`] reports; the pallet's
+/// [`Error`] has the same variants.
+pub use ligerito_runtime::Error as VerifyError;
+pub use ligerito_runtime::{
+    BoundedCode, BoundedProof, SizeLimits, VerifiedCommitment, MAX_CODE_LEN, MAX_GAS_LIMIT,
+    MAX_PROOF_LEN,
+};
+pub use pallet::*;
+pub use runner::{GuestRunner, InRuntime, ViaHost};
+pub use runtime_api::{ChainConfig, DryRun};
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use frame_support::weights::Weight;
+use ligerito_executor::sizes;
+use ligerito_runtime::rules;
+use sp_core::H256;
+
+/// Gas in the unit the weight functions take (a benchmark component is a
+/// `u32`): thousands, rounded up.
+pub fn kilogas(gas: u64) -> u32 {
+    u32::try_from(gas.div_ceil(1000)).unwrap_or(u32::MAX)
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+    use super::*;
+    use frame_support::pallet_prelude::*;
+    use frame_system::pallet_prelude::*;
+    use sp_runtime::DispatchErrorWithPostInfo;
+
+    #[pallet::pallet]
+    pub struct Pallet<T>(_);
+
+    #[pallet::config]
+    pub trait Config: frame_system::Config {
+        /// How the verifier guest runs: [`ViaHost`] or [`InRuntime`].
+        type Runner: GuestRunner;
+        /// Weights of the calls; [`weights::SubstrateWeight`] or a chain's own
+        /// from the benchmarks.
+        type WeightInfo: WeightInfo;
+    }
+
+    /// Verified commitments (initial Merkle roots): who, when, how.
+    #[pallet::storage]
+    pub type Commitments<T: Config> =
+        StorageMap<_, Blake2_128Concat, H256, VerifiedCommitment<T::AccountId, BlockNumberFor<T>>>;
+
+    /// Per-size limits set by root; other sizes use the defaults.
+    #[pallet::storage]
+    pub type Limits<T: Config> = StorageMap<_, Blake2_128Concat, u32, SizeLimits>;
+
+    /// The verifier guest (a PolkaVM blob).
+    #[pallet::storage]
+    pub type Code<T: Config> = StorageValue<_, BoundedCode, ValueQuery>;
+
+    /// SHA-256 of the verifier guest.
+    #[pallet::storage]
+    pub type CodeHash<T: Config> = StorageValue<_, H256, ValueQuery>;
+
+    #[pallet::genesis_config]
+    pub struct GenesisConfig<T: Config> {
+        /// The verifier guest, hex in JSON; the committed verifier blob by default.
+        #[serde(with = "sp_core::bytes")]
+        pub code: Vec<u8>,
+        #[serde(skip)]
+        pub _config: core::marker::PhantomData<T>,
+    }
+
+    impl<T: Config> Default for GenesisConfig<T> {
+        fn default() -> Self {
+            Self {
+                code: ligerito_executor::VERIFIER_BLOB.to_vec(),
+                _config: Default::default(),
+            }
+        }
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            // A chain spec is the operator's, not a user's: a bad one stops the chain at genesis.
+            let code = BoundedCode::try_from(self.code.clone())
+                .expect("the genesis verifier code is at most MAX_CODE_LEN bytes");
+            assert!(
+                T::Runner::code_is_valid(&code),
+                "the genesis verifier code is not a verifier guest"
+            );
+            Pallet::<T>::store_code(code);
+        }
+    }
+
+    #[pallet::event]
+    #[pallet::generate_deposit(pub(super) fn deposit_event)]
+    pub enum Event<T: Config> {
+        /// A proof verified and its commitment was recorded.
+        ProofVerified {
+            who: T::AccountId,
+            log_size: u32,
+            /// The proof's initial Merkle root.
+            commitment: H256,
+            /// BLAKE2-256 of the proof bytes.
+            proof_hash: H256,
+            gas_used: u64,
+        },
+        /// The verifier code changed; `code_hash` is its SHA-256.
+        VerifierCodeUpdated { code_hash: H256 },
+        /// A size's limits changed.
+        LimitsUpdated { log_size: u32, limits: SizeLimits },
+    }
+
+    /// The runtime module's errors (`ligerito_runtime::Error`), in order.
+    #[pallet::error]
+    pub enum Error<T> {
+        /// The size is not one the verifier supports (12, 16, 20..=30).
+        UnsupportedSize,
+        /// The proof is longer than the size's maximum proof length.
+        ProofTooLarge,
+        /// A proof of this commitment is already recorded; the guest did not run.
+        AlreadyVerified,
+        /// The proof decoded but does not verify.
+        InvalidProof,
+        /// The proof is malformed (encoding, trailing bytes) or the guest trapped.
+        MalformedProof,
+        /// The size's gas limit ran out before a verdict.
+        OutOfGas,
+        /// The new code is not a PolkaVM program with the verifier's interface.
+        InvalidCode,
+        /// The limits are zero, above the size's derived maximum proof length or above the gas cap.
+        InvalidLimits,
+    }
+
+    impl<T> From<ligerito_runtime::Error> for Error<T> {
+        fn from(error: ligerito_runtime::Error) -> Self {
+            use ligerito_runtime::Error as E;
+            match error {
+                E::UnsupportedSize => Self::UnsupportedSize,
+                E::ProofTooLarge => Self::ProofTooLarge,
+                E::AlreadyVerified => Self::AlreadyVerified,
+                E::InvalidProof => Self::InvalidProof,
+                E::MalformedProof => Self::MalformedProof,
+                E::OutOfGas => Self::OutOfGas,
+                E::InvalidCode => Self::InvalidCode,
+                E::InvalidLimits => Self::InvalidLimits,
+            }
+        }
+    }
+
+    #[pallet::call]
+    impl<T: Config> Pallet<T> {
+        /// Verify a proof of a 2^`log_size` polynomial; a valid one records its
+        /// commitment. Charged for the size's whole gas limit; what the guest
+        /// did not use is refunded.
+        #[pallet::call_index(0)]
+        #[pallet::weight(Pallet::<T>::verify_weight(proof.len(), Pallet::<T>::gas_limit(*log_size)))]
+        pub fn verify(
+            origin: OriginFor<T>,
+            log_size: u32,
+            proof: BoundedProof,
+        ) -> DispatchResultWithPostInfo {
+            let who = ensure_signed(origin)?;
+            let DryRun { result, outcome } = Self::run(log_size, &proof);
+            let gas_used = outcome.as_ref().map_or(0, |outcome| outcome.gas_used);
+            let actual = Some(Self::verify_weight(proof.len(), gas_used));
+            match result {
+                Ok(commitment) => {
+                    let proof_hash = H256(sp_io::hashing::blake2_256(&proof));
+                    let record = VerifiedCommitment {
+                        who: who.clone(),
+                        block: frame_system::Pallet::<T>::block_number(),
+                        log_size,
+                        proof_hash,
+                    };
+                    Commitments::<T>::insert(commitment, record);
+                    Self::deposit_event(Event::ProofVerified {
+                        who,
+                        log_size,
+                        commitment,
+                        proof_hash,
+                        gas_used,
+                    });
+                    Ok(actual.into())
+                }
+                Err(error) => Err(DispatchErrorWithPostInfo {
+                    post_info: actual.into(),
+                    error: Error::<T>::from(error).into(),
+                }),
+            }
+        }
+
+        /// Replace the verifier guest (root only); `verify` uses it from the next call.
+        #[pallet::call_index(1)]
+        #[pallet::weight(T::WeightInfo::set_verifier_code())]
+        pub fn set_verifier_code(origin: OriginFor<T>, code: BoundedCode) -> DispatchResult {
+            ensure_root(origin)?;
+            ensure!(T::Runner::code_is_valid(&code), Error::<T>::InvalidCode);
+            let code_hash = Self::store_code(code);
+            Self::deposit_event(Event::VerifierCodeUpdated { code_hash });
+            Ok(())
+        }
+
+        /// Set one size's gas limit and maximum proof length (root only).
+        #[pallet::call_index(2)]
+        #[pallet::weight(T::WeightInfo::set_limits())]
+        pub fn set_limits(
+            origin: OriginFor<T>,
+            log_size: u32,
+            limits: SizeLimits,
+        ) -> DispatchResult {
+            ensure_root(origin)?;
+            let size = sizes::get(log_size).ok_or(Error::<T>::UnsupportedSize)?;
+            ensure!(
+                rules::limits_in_range(size, &limits),
+                Error::<T>::InvalidLimits
+            );
+            Limits::<T>::insert(log_size, limits);
+            Self::deposit_event(Event::LimitsUpdated { log_size, limits });
+            Ok(())
+        }
+    }
+
+    impl<T: Config> Pallet<T> {
+        /// Whether (and by whom, when) a commitment was verified.
+        pub fn verified(
+            commitment: H256,
+        ) -> Option<VerifiedCommitment<T::AccountId, BlockNumberFor<T>>> {
+            Commitments::<T>::get(commitment)
+        }
+
+        /// The limits in force for a supported size.
+        pub fn limits(log_size: u32) -> Option<SizeLimits> {
+            sizes::get(log_size).map(Self::limits_of)
+        }
+
+        /// The code hash and every supported size's limits.
+        pub fn config() -> ChainConfig {
+            ChainConfig {
+                code_hash: CodeHash::<T>::get(),
+                limits: sizes::SIZES
+                    .iter()
+                    .map(|size| (size.log_size, Self::limits_of(size)))
+                    .collect(),
+            }
+        }
+
+        /// What `verify` would conclude now, without recording anything.
+        pub fn dry_run(log_size: u32, proof: &[u8]) -> DryRun {
+            Self::run(log_size, proof)
+        }
+
+        fn limits_of(size: &sizes::SizeConfig) -> SizeLimits {
+            Limits::<T>::get(size.log_size).unwrap_or_else(|| rules::default_limits(size))
+        }
+
+        /// The gas `verify` is charged for before dispatch: the size's limit,
+        /// none for an unsupported size.
+        pub fn gas_limit(log_size: u32) -> u64 {
+            Self::limits(log_size).map_or(0, |limits| limits.gas_limit)
+        }
+
+        /// `verify`'s weight for a proof of `proof_len` bytes and `gas`: the
+        /// runtime module's formula, base + bytes + gas.
+        pub fn verify_weight(proof_len: usize, gas: u64) -> Weight {
+            T::WeightInfo::verify_bytes(proof_len as u32)
+                .saturating_add(T::WeightInfo::verify_gas(kilogas(gas)))
+        }
+
+        /// The checks and the guest run of `verify`, in the runtime module's
+        /// order; writes nothing.
+        fn run(log_size: u32, proof: &[u8]) -> DryRun {
+            let refused = |error| DryRun {
+                result: Err(error),
+                outcome: None,
+            };
+            let limits = match rules::check_proof(log_size, proof.len(), Self::limits_of) {
+                Ok(limits) => limits,
+                Err(error) => return refused(error),
+            };
+            let claimed = rules::claimed_commitment(proof);
+            if claimed.is_some_and(Commitments::<T>::contains_key) {
+                return refused(ligerito_runtime::Error::AlreadyVerified);
+            }
+            let outcome = T::Runner::verify(
+                &Code::<T>::get(),
+                CodeHash::<T>::get(),
+                log_size,
+                proof,
+                limits.gas_limit,
+            );
+            let result = match (outcome.verdict, claimed) {
+                (Verdict::Valid, Some(commitment)) => Ok(commitment),
+                (verdict, _) => Err(rules::rejection(verdict)),
+            };
+            DryRun {
+                result,
+                outcome: Some(outcome),
+            }
+        }
+
+        /// Stores `code` and its SHA-256; returns the hash.
+        fn store_code(code: BoundedCode) -> H256 {
+            let code_hash = H256(ligerito_executor::CodeHash::of(&code).0);
+            Code::<T>::put(code);
+            CodeHash::<T>::put(code_hash);
+            code_hash
+        }
+    }
+}

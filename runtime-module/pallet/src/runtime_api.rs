@@ -1,0 +1,42 @@
+//! `LigeritoApi`: what RPC and other off-chain callers ask the runtime.
+//! A runtime implements it in `impl_runtime_apis!` with the pallet's
+//! [`crate::Pallet::verified`], [`crate::Pallet::config`] and
+//! [`crate::Pallet::dry_run`] (docs/FRAME.md).
+
+use crate::{Outcome, SizeLimits, VerifiedCommitment};
+use alloc::vec::Vec;
+use codec::{Codec, Decode, Encode};
+use scale_info::TypeInfo;
+use sp_core::H256;
+
+/// The verifier in force.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ChainConfig {
+    /// SHA-256 of the verifier guest.
+    pub code_hash: H256,
+    /// Every supported size (log2) and its limits.
+    pub limits: Vec<(u32, SizeLimits)>,
+}
+
+/// What `verify` would conclude: the commitment it would record or the
+/// error it would fail with, and the guest's outcome if the guest ran.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct DryRun {
+    pub result: Result<H256, ligerito_runtime::Error>,
+    pub outcome: Option<Outcome>,
+}
+
+sp_api::decl_runtime_apis! {
+    /// Read the Ligerito pallet's state and try a proof without a transaction.
+    pub trait LigeritoApi<AccountId, BlockNumber> where
+        AccountId: Codec,
+        BlockNumber: Codec,
+    {
+        /// Who verified `commitment` and when; `None` if it is not verified.
+        fn verified(commitment: H256) -> Option<VerifiedCommitment<AccountId, BlockNumber>>;
+        /// The verifier code hash and the limits per size.
+        fn config() -> ChainConfig;
+        /// Runs `verify`'s checks and the guest on `proof`, recording nothing.
+        fn dry_run(log_size: u32, proof: Vec<u8>) -> DryRun;
+    }
+}
