@@ -11,7 +11,6 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 target="riscv64emac-unknown-none-polkavm"
-packages=(rustc-web cargo-web rust-web-src lld-22)
 
 check=false
 case "${1:-}" in
@@ -20,15 +19,7 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  echo "guest: installing ${missing[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+"$here/../scripts/debian-rust.sh"
 echo "guest: $(/usr/bin/rustc --version)" >&2
 
 # Cargo hashes a path dependency's absolute path into symbol names, which
