@@ -6,6 +6,8 @@
 //! node plugin and the RPC service.
 
 use crate::Outcome;
+// The node side's expansion names `Vec`; the runtime side's does not.
+#[cfg(not(substrate_runtime))]
 use alloc::vec::Vec;
 #[cfg(feature = "std")]
 pub use native::{shared_executor, use_executor};
