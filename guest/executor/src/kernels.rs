@@ -3,8 +3,10 @@
 //! descent and the row dot products, computed by
 //! [`ligerito_pvm_verifier::Local`] (PCLMULQDQ where the CPU has it).
 //!
-//! Each charges its gas before it reads anything: a fixed price per call
-//! plus a price per unit of work ([`crate::kernel_gas`]), so the gas, like
+//! Each charges its gas before it reads its inputs (the three that take an
+//! argument block read that block's 24 or 32 bytes first, to learn the
+//! counts): a fixed price per call plus a price per unit of work
+//! ([`crate::kernel_gas`]), so the gas, like
 //! the result, depends only on the arguments, on both backends. Every length
 //! is checked against the guest's memory before the host allocates for it.
 

@@ -21,8 +21,11 @@ use ligerito_example_runtime::{
 };
 use pallet_ligerito::{DryRun, VerifiedCommitment};
 use sc_executor::WasmExecutor;
-use sc_executor_common::runtime_blob::RuntimeBlob;
-use sp_core::{sr25519, Pair, H256};
+use sp_core::{
+    sr25519,
+    traits::{CallContext, CodeExecutor, RuntimeCode, WrappedRuntimeCode},
+    Pair, H256,
+};
 use sp_runtime::{
     generic::SignedPayload,
     traits::{Header as _, IdentifyAccount},
@@ -40,6 +43,7 @@ struct Chain {
     name: String,
     executor: WasmExecutor<HostFunctions>,
     wasm: Vec<u8>,
+    hash: [u8; 32],
     state: BasicExternalities,
 }
 
@@ -50,6 +54,7 @@ impl Chain {
         let mut chain = Chain {
             name: name.clone(),
             executor: WasmExecutor::builder().build(),
+            hash: sp_io::hashing::blake2_256(&wasm),
             wasm,
             state: BasicExternalities::default(),
         };
@@ -60,12 +65,19 @@ impl Chain {
         Ok(chain)
     }
 
+    /// Calls `method` as a node does: through the executor's runtime cache,
+    /// which compiles the wasm once.
     fn call<R: Decode>(&mut self, method: &str, args: &impl Encode) -> Result<R> {
-        let blob = RuntimeBlob::uncompress_if_needed(&self.wasm)?;
-        let out = self
+        let code = RuntimeCode {
+            code_fetcher: &WrappedRuntimeCode(self.wasm.as_slice().into()),
+            heap_pages: None,
+            hash: self.hash.to_vec(),
+        };
+        let context = CallContext::Onchain { import: false };
+        let (out, _) = self
             .executor
-            .uncached_call(blob, &mut self.state, false, method, &args.encode())
-            .map_err(|e| anyhow!("{}: {method}: {e}", self.name))?;
+            .call(&mut self.state, &code, method, &args.encode(), context);
+        let out = out.map_err(|e| anyhow!("{}: {method}: {e}", self.name))?;
         R::decode(&mut &out[..])
             .with_context(|| format!("{}: decoding {method}'s answer", self.name))
     }
