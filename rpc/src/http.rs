@@ -63,18 +63,16 @@ where
 impl<S> Gate<S> {
     /// 401 before the body is read: a refused caller costs no verification.
     fn unauthorized<B>(&self, request: &Request<B>) -> Responding {
-        {
-            self.rpc.shared.metrics.unauthorized.inc();
-            let refusal = error::unauthorized();
-            if rest::is_verify(request) {
-                return rest::ready(rest::error_response(&refusal));
-            }
-            let body = serde_json::json!({
-                "jsonrpc": "2.0",
-                "error": refusal,
-                "id": null,
-            });
-            rest::ready(rest::json(StatusCode::UNAUTHORIZED, &body))
+        self.rpc.shared.metrics.unauthorized.inc();
+        let refusal = error::unauthorized();
+        if rest::is_verify(request) {
+            return rest::ready(rest::error_response(&refusal));
         }
+        let body = serde_json::json!({
+            "jsonrpc": "2.0",
+            "error": refusal,
+            "id": null,
+        });
+        rest::ready(rest::json(StatusCode::UNAUTHORIZED, &body))
     }
 }

@@ -140,8 +140,11 @@ impl LigeritoRpc {
     /// Reads the tenants file again; on an error the tenants stay as they
     /// were. Returns how many tenants it names.
     pub fn reload_tenants(&self) -> Result<usize, TenantsError> {
+        self.record_reload(self.shared.tenants.reload())
+    }
+
+    fn record_reload(&self, reloaded: Result<usize, TenantsError>) -> Result<usize, TenantsError> {
         let shared = &self.shared;
-        let reloaded = shared.tenants.reload();
         let result = match &reloaded {
             Ok(n) => {
                 shared.metrics.tenants.set(*n as i64);
@@ -175,8 +178,13 @@ impl LigeritoRpc {
         }
         loop {
             tokio::time::sleep(period).await;
-            if self.shared.tenants.changed() {
-                let _ = self.reload_tenants();
+            // Reading the file blocks; keep it off the runtime's workers.
+            let tenants = self.clone();
+            let reloaded =
+                tokio::task::spawn_blocking(move || tenants.shared.tenants.reload_if_changed())
+                    .await;
+            if let Ok(Some(reloaded)) = reloaded {
+                let _ = self.record_reload(reloaded);
             }
         }
     }

@@ -116,7 +116,6 @@ pub enum TenantsError {
 
 /// Who may call: on or off, and the tenant of each key digest.
 struct Snapshot {
-    required: bool,
     by_key: HashMap<[u8; 32], Arc<Tenant>>,
     tenants: usize,
 }
@@ -141,7 +140,6 @@ impl Tenants {
     ) -> Result<Self, TenantsError> {
         let tenants = Self {
             current: RwLock::new(Arc::new(Snapshot {
-                required: false,
                 by_key: HashMap::new(),
                 tenants: 0,
             })),
@@ -158,9 +156,30 @@ impl Tenants {
     /// were. A tenant whose limits did not change keeps its bucket and its
     /// running verifications count against its quota.
     pub fn reload(&self) -> Result<usize, TenantsError> {
-        let entries = match &self.file {
-            Some(path) => {
-                let text = read_bounded(path);
+        match &self.file {
+            Some(path) => self.apply(Some((path, read_bounded(path)))),
+            None => self.apply(None),
+        }
+    }
+
+    /// [`Self::reload`], but only when the file's content differs from what
+    /// was last read (`None` otherwise): the file is read once either way.
+    pub fn reload_if_changed(&self) -> Option<Result<usize, TenantsError>> {
+        let path = self.file.as_ref()?;
+        let text = read_bounded(path);
+        let now = digest(text.as_ref().ok()?.as_bytes());
+        if Some(now) == *self.read_as.lock().expect("tenants poisoned") {
+            return None;
+        }
+        Some(self.apply(Some((path, text))))
+    }
+
+    fn apply(
+        &self,
+        file: Option<(&PathBuf, Result<String, String>)>,
+    ) -> Result<usize, TenantsError> {
+        let entries = match file {
+            Some((path, text)) => {
                 *self.read_as.lock().expect("tenants poisoned") =
                     text.as_ref().ok().map(|t| digest(t.as_bytes()));
                 parse(path, text)?
@@ -188,11 +207,7 @@ impl Tenants {
                 by_key.insert(key, tenant.clone());
             }
         }
-        *self.current.write().expect("tenants poisoned") = Arc::new(Snapshot {
-            required: self.file.is_some() || !self.static_keys.is_empty(),
-            by_key,
-            tenants,
-        });
+        *self.current.write().expect("tenants poisoned") = Arc::new(Snapshot { by_key, tenants });
         Ok(tenants)
     }
 
@@ -200,21 +215,13 @@ impl Tenants {
         self.current.read().expect("tenants poisoned").clone()
     }
 
-    /// Whether the file's content differs from what was last read.
-    pub fn changed(&self) -> bool {
-        let Some(path) = &self.file else {
-            return false;
-        };
-        let now = read_bounded(path).ok().map(|t| digest(t.as_bytes()));
-        now.is_some() && now != *self.read_as.lock().expect("tenants poisoned")
-    }
-
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()
     }
 
+    /// With a file, keys are required even while it names no tenant.
     pub fn required(&self) -> bool {
-        self.snapshot().required
+        self.file.is_some() || !self.static_keys.is_empty()
     }
 
     pub fn count(&self) -> usize {
@@ -225,10 +232,10 @@ impl Tenants {
     /// missing, oversized or unknown key.
     #[allow(clippy::result_unit_err)]
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<Option<Arc<Tenant>>, ()> {
-        let snapshot = self.snapshot();
-        if !snapshot.required {
+        if !self.required() {
             return Ok(None);
         }
+        let snapshot = self.snapshot();
         let token = headers
             .get(header::AUTHORIZATION)
             .map(|v| v.as_bytes())
