@@ -81,6 +81,11 @@ pub enum ConfigError {
     NoConnections,
     #[error("max batch {max_batch} exceeds workers + queue = {capacity}, so no batch that long could ever be admitted")]
     BatchOverCapacity { max_batch: usize, capacity: usize },
+    #[error(
+        "an API key is 1 to {} visible ASCII characters",
+        crate::tenants::MAX_KEY
+    )]
+    ApiKey,
     #[error(transparent)]
     SharedCache(#[from] SharedCacheError),
     #[error("tenants: {0}")]
@@ -97,6 +102,13 @@ impl RpcConfig {
         }
         if self.max_connections == 0 {
             return Err(ConfigError::NoConnections);
+        }
+        if !self
+            .api_keys
+            .iter()
+            .all(|k| crate::tenants::key_is_valid(k))
+        {
+            return Err(ConfigError::ApiKey);
         }
         let capacity = self.workers + self.queue;
         if self.max_batch > capacity {
@@ -150,5 +162,20 @@ mod tests {
         };
         assert_eq!(no_workers.validate(), Err(ConfigError::NoWorkers));
         assert_eq!(RpcConfig::default().validate(), Ok(()));
+    }
+
+    /// A key no `Authorization` header could carry is refused at start,
+    /// not answered with 401 forever.
+    #[test]
+    fn rejects_an_api_key_no_caller_could_present() {
+        use crate::tenants::MAX_KEY;
+        let with_key = |key: String| RpcConfig {
+            api_keys: [key].into(),
+            ..RpcConfig::default()
+        };
+        assert_eq!(with_key("k".repeat(MAX_KEY)).validate(), Ok(()));
+        for bad in ["k".repeat(MAX_KEY + 1), String::new(), "a key".into()] {
+            assert_eq!(with_key(bad).validate(), Err(ConfigError::ApiKey));
+        }
     }
 }

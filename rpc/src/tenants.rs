@@ -295,9 +295,7 @@ fn parse(path: &Path, text: Result<String, String>) -> Result<Parsed, TenantsErr
         }
         let mut digests = Vec::new();
         for key in &entry.keys {
-            let ok =
-                (1..=MAX_KEY).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic());
-            if !ok {
+            if !key_is_valid(key) {
                 return Err(at(format!(
                     "a key is 1 to {MAX_KEY} visible ASCII characters"
                 )));
@@ -326,6 +324,12 @@ fn parse(path: &Path, text: Result<String, String>) -> Result<Parsed, TenantsErr
         parsed.push((limits, entry.name, digests));
     }
     Ok(parsed)
+}
+
+/// Whether `key` can be presented: 1 to [`MAX_KEY`] visible ASCII characters
+/// (a longer `Authorization` header is refused unread).
+pub fn key_is_valid(key: &str) -> bool {
+    (1..=MAX_KEY).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn read_bounded(path: &Path) -> Result<String, String> {
