@@ -37,7 +37,7 @@ pub(crate) fn guest_input(log_size: u32, proof: &[u8]) -> Result<Vec<u8>, Outcom
     Ok(input)
 }
 
-/// Loads `code` and links the host functions.
+/// Checks `code`'s interface, loads it and links the host functions.
 pub(crate) fn instantiate_pre(
     engine: &Engine,
     config: &ModuleConfig,
@@ -47,14 +47,11 @@ pub(crate) fn instantiate_pre(
         hash: code.hash(),
         reason,
     };
+    // The interface check first: it is the same on every backend, so no code
+    // loads on one backend that the other refuses.
+    code.check_interface().map_err(invalid)?;
     let module = Module::new(engine, config, code.bytes().to_vec().into())
         .map_err(|e| invalid(e.to_string()))?;
-    if !module
-        .exports()
-        .any(|e| e.symbol().as_bytes() == ENTRY.as_bytes())
-    {
-        return Err(invalid(format!("no '{ENTRY}' export")));
-    }
     host::linker()
         .instantiate_pre(&module)
         .map_err(|e| invalid(e.to_string()))
@@ -128,11 +125,6 @@ pub fn verify_once(
 /// Checks `code` as [`verify_once`] would load it: the interface
 /// ([`Code::check_interface`]), then a load on the interpreter.
 pub fn check_code_once(code: &Code) -> Result<(), ExecutorError> {
-    code.check_interface()
-        .map_err(|reason| ExecutorError::InvalidCode {
-            hash: code.hash(),
-            reason,
-        })?;
     instantiate_pre(&interpreter_engine()?, &module_config(), code).map(drop)
 }
 

@@ -86,6 +86,24 @@ ligerito_executor::per_backend! {
         let error = Executor::new().verify_with(&code, 12, &[], DEFAULT_GAS_LIMIT, backend).unwrap_err();
         assert!(matches!(error, ExecutorError::InvalidCode { hash, .. } if hash == code.hash()), "{error}");
     }
+
+    fn code_over_the_memory_maximum_does_not_load(backend) {
+        // loadable by PolkaVM on either backend, but past the interface's limit
+        let code = returns_zero(ligerito_executor::MAX_GUEST_MEMORY + 4096);
+        let error = Executor::new().prepare(&code, backend).unwrap_err();
+        assert!(matches!(&error, ExecutorError::InvalidCode { reason, .. } if reason.contains("exceeds the maximum")), "{error}");
+        assert!(Executor::new().prepare(&returns_zero(4096), backend).is_ok());
+    }
+}
+
+/// A `verify` that returns 0, with `rw_data_size` bytes of read-write data.
+fn returns_zero(rw_data_size: u32) -> Code {
+    use polkavm_common::program::{asm, InstructionSetKind, Reg};
+    let mut builder = polkavm_common::writer::ProgramBlobBuilder::new(InstructionSetKind::Latest64);
+    builder.set_rw_data_size(rw_data_size);
+    builder.add_export_by_basic_block(0, b"verify");
+    builder.set_code(&[asm::load_imm(Reg::A0, 0), asm::ret()], &[]);
+    Code::new(builder.into_vec().expect("a valid program"))
 }
 
 #[test]
