@@ -5,6 +5,10 @@
 #
 #   guest/build.sh           rebuild and overwrite the committed blobs
 #   guest/build.sh --check   rebuild and fail unless they match the committed blobs
+#   guest/build.sh --peak-heap DIR
+#                            build both with the `peak-heap` feature (each reports its
+#                            peak heap use) into DIR, for sizing the heap; nothing
+#                            committed changes
 #
 # Installs the toolchain with apt-get when it is missing (needs root).
 set -euo pipefail
@@ -12,11 +16,18 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target="riscv64emac-unknown-none-polkavm"
 
+usage="usage: $0 [--check | --peak-heap DIR]"
 check=false
+peak_dir=
 case "${1:-}" in
   --check) check=true ;;
+  --peak-heap)
+    [[ -n ${2:-} ]] || { echo "$usage" >&2; exit 2; }
+    mkdir -p "$2"
+    peak_dir=$(cd "$2" && pwd)
+    ;;
   "") ;;
-  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+  *) echo "$usage" >&2; exit 2 ;;
 esac
 
 "$here/../scripts/debian-rust.sh"
@@ -41,6 +52,7 @@ status=0
 for variant in ligerito-verifier ligerito-verifier-reference; do
   features=()
   [[ $variant == *-reference ]] && features=(--no-default-features --features reference)
+  [[ -n $peak_dir ]] && features+=(--features peak-heap)
   (
     cd "$work/program"
     export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
@@ -51,9 +63,12 @@ for variant in ligerito-verifier ligerito-verifier-reference; do
   blob="$here/$variant.polkavm"
   out="$blob"
   $check && out="$work/$variant.check.polkavm"
+  [[ -n $peak_dir ]] && out="$peak_dir/$variant.polkavm"
   cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "$elf" "$out"
 
-  if $check; then
+  if [[ -n $peak_dir ]]; then
+    echo "guest: wrote $out (reports its peak heap use; not for committing)"
+  elif $check; then
     if cmp -s "$out" "$blob" && (cd "$here" && sha256sum --quiet -c "$variant.polkavm.sha256"); then
       echo "guest: rebuilt $variant.polkavm matches the committed one ($(cut -d' ' -f1 "$blob.sha256"))"
     else

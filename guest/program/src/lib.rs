@@ -42,6 +42,8 @@ extern "C" {
 #[polkavm_derive::polkavm_export]
 extern "C" fn verify() -> u32 {
     let (code, message) = run();
+    #[cfg(feature = "peak-heap")]
+    let message = format!("{message} (peak heap {} bytes)", heap::peak());
     message::set(message.as_bytes());
     code
 }

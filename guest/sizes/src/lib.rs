@@ -95,7 +95,7 @@ pub const MAX_PROOF_LEN: usize = {
 /// Guest input: a little-endian `u32` size, then the proof.
 pub const MAX_INPUT_LEN: usize = 4 + MAX_PROOF_LEN;
 
-// The guest holds the input and the decoded proof at once in its 32 MiB heap.
+// The guest holds the input and the decoded proof at once in its 8 MiB heap.
 const _: () = assert!(MAX_INPUT_LEN < 4 << 20);
 
 const BASE_ELEM: usize = 4; // GF(2^32)

@@ -5,15 +5,10 @@
 #      (scripts/debian-rust.sh installs it when missing) and FRAME's
 #      `substrate_runtime` cfg, as substrate-wasm-builder would;
 #   2. makes a 2^SIZE proof (default 20) with `ligerito-node prove`;
-#   3. runs the ViaHost build in Substrate's executor (wasmtime) with the
-#      node's host functions: genesis, dry runs, a block with a signed verify
+#   3. runs both builds in Substrate's executor (wasmtime) with the node's
+#      host functions: genesis, dry runs, a block with a signed verify, and
+#      the two runtimes' answers and block headers compared
 #      (check/src/main.rs says what must hold).
-# The InRuntime build compiles but does not run yet: PolkaVM's interpreter
-# asks the runtime's allocator for the guest's read-write memory in one
-# piece, more than the 32 MiB heap the guest links in, and Substrate's
-# allocator gives at most 32 MiB at once (docs/FRAME.md). To see it:
-#   cargo run --manifest-path runtime-module/pallet/wasm/Cargo.toml -p ligerito-wasm-check -- \
-#     20 runtime-module/pallet/wasm/target/proof-20.bin runtime-module/pallet/wasm/target/in-runtime.wasm
 #
 #   runtime-module/pallet/wasm/check.sh [SIZE]
 #
@@ -42,4 +37,4 @@ done
 cargo run --quiet --locked --manifest-path "$root/Cargo.toml" -p ligerito-node -- \
   prove --size "$size" --random --seed 1 --output "$out/proof-$size.bin"
 cargo run --quiet --locked --manifest-path "$here/Cargo.toml" -p ligerito-wasm-check -- \
-  "$size" "$out/proof-$size.bin" "$out/via-host.wasm"
+  "$size" "$out/proof-$size.bin" "$out/via-host.wasm" "$out/in-runtime.wasm"
