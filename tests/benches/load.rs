@@ -2,7 +2,8 @@
 //!
 //! - `rpc`: `ligerito_verify` at 2^20 on the server `ligerito-node serve`
 //!   runs (started in this process on 127.0.0.1:0), 1, 2, 4 and 8 clients,
-//!   1 and 2 workers: latency p50/p99, throughput, and the process's peak RSS.
+//!   1, 2, 4, ... workers up to the machine's cores: latency p50/p99,
+//!   throughput, and the process's peak RSS.
 //! - `node`: verify extrinsics (2^12 and 2^20) through the node core on a
 //!   chain in a temp dir: pool admission, sealing, extrinsics per second, and
 //!   block import (re-executing the stored blocks, as a restarted or
@@ -117,6 +118,15 @@ async fn drive(
     }
 }
 
+/// 1, 2, 4, ... up to the machine's cores (1 and 2 at least), for how the
+/// server scales with cores.
+fn worker_counts() -> Vec<usize> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get().max(2));
+    std::iter::successors(Some(1), |w| Some(w * 2))
+        .take_while(|&w| w <= cores)
+        .collect()
+}
+
 fn rpc() {
     const LOG_SIZE: u32 = 20;
     let (duration, max_calls) = if quick() {
@@ -138,7 +148,7 @@ fn rpc() {
     println!("| workers | clients | calls | throughput | p50 | p99 |");
     println!("|---|---|---|---|---|---|");
     let mut series = Vec::new();
-    for workers in [1, 2] {
+    for workers in worker_counts() {
         let mut points = Vec::new();
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
