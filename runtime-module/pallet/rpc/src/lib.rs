@@ -1,14 +1,18 @@
 //! The Ligerito JSON-RPC extension for a Substrate node, over the
 //! runtime's [`LigeritoApi`]: `ligerito_verified`, `ligerito_chainConfig`,
-//! `ligerito_dryRun`. A node merges it into its RPC module:
+//! `ligerito_dryRun`. A node merges it into its RPC module, serving dry runs
+//! only to the callers its unsafe-RPC policy admits, as `system_dryRun` is:
 //!
 //! ```text
-//! module.merge(pallet_ligerito_rpc::Ligerito::new(client.clone()).into_rpc())?;
+//! let ligerito = pallet_ligerito_rpc::Ligerito::new(client.clone())
+//!     .dry_runs_if(|ext| sc_rpc_api::check_if_safe(ext).is_ok());
+//! module.merge(ligerito.into_rpc())?;
 //! ```
 //!
 //! Each method takes an optional block hash (`at`); without it, the best block.
 
 use codec::Codec;
+use jsonrpsee::core::server::Extensions;
 use jsonrpsee::core::RpcResult;
 use jsonrpsee::proc_macros::rpc;
 use jsonrpsee::types::ErrorObjectOwned;
@@ -26,6 +30,8 @@ use std::sync::Arc;
 pub const PROOF_TOO_LONG: i32 = 1;
 /// The runtime call failed (e.g. an unknown block hash).
 pub const RUNTIME_ERROR: i32 = 2;
+/// This caller may not run `ligerito_dryRun` ([`Ligerito::dry_runs_if`]).
+pub const DRY_RUN_REFUSED: i32 = 3;
 
 /// A verified commitment's record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,8 +111,8 @@ pub trait LigeritoRpc<BlockHash, AccountId, BlockNumber> {
 
     /// Runs `verify`'s checks and the guest on `proof` (hex), recording
     /// nothing. The guest may run up to the size's gas limit, free to the
-    /// caller: serve it as `system_dryRun` is served (docs/FRAME.md).
-    #[method(name = "ligerito_dryRun")]
+    /// caller, so only callers the node admits may ([`Ligerito::dry_runs_if`]).
+    #[method(name = "ligerito_dryRun", with_extensions)]
     fn dry_run(
         &self,
         log_size: u32,
@@ -115,18 +121,38 @@ pub trait LigeritoRpc<BlockHash, AccountId, BlockNumber> {
     ) -> RpcResult<DryRunResult>;
 }
 
+/// Whether a call, by its extensions (the node's per-connection facts, such
+/// as its unsafe-RPC policy), may run `ligerito_dryRun`.
+type DryRunGate = Arc<dyn Fn(&Extensions) -> bool + Send + Sync>;
+
 /// The extension: a client that provides the runtime API.
 pub struct Ligerito<C, Block> {
     client: Arc<C>,
+    dry_runs: DryRunGate,
     _block: PhantomData<Block>,
 }
 
 impl<C, Block> Ligerito<C, Block> {
+    /// Serves every method but `ligerito_dryRun`, which it refuses until
+    /// [`Self::dry_runs_if`] says who may run it.
     pub fn new(client: Arc<C>) -> Self {
         Self {
             client,
+            dry_runs: Arc::new(|_| false),
             _block: PhantomData,
         }
+    }
+
+    /// Serves `ligerito_dryRun` to the calls `allowed` admits, e.g.
+    /// `|ext| sc_rpc_api::check_if_safe(ext).is_ok()` for the node's
+    /// `--rpc-methods` policy (as `system_dryRun`), or `|_| true` where every
+    /// caller is trusted.
+    pub fn dry_runs_if(
+        mut self,
+        allowed: impl Fn(&Extensions) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.dry_runs = Arc::new(allowed);
+        self
     }
 }
 
@@ -188,10 +214,18 @@ where
 
     fn dry_run(
         &self,
+        ext: &Extensions,
         log_size: u32,
         proof: Bytes,
         at: Option<Block::Hash>,
     ) -> RpcResult<DryRunResult> {
+        if !(self.dry_runs)(ext) {
+            return Err(ErrorObjectOwned::owned(
+                DRY_RUN_REFUSED,
+                "ligerito_dryRun is not served to this caller",
+                None::<()>,
+            ));
+        }
         if proof.len() > MAX_PROOF_LEN as usize {
             return Err(ErrorObjectOwned::owned(
                 PROOF_TOO_LONG,

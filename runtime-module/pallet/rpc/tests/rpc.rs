@@ -6,7 +6,9 @@ use pallet_ligerito::runtime_api::LigeritoApi;
 use pallet_ligerito::{
     ChainConfig, DryRun, Outcome, SizeLimits, Verdict, VerifiedCommitment, VerifyError,
 };
-use pallet_ligerito_rpc::{DryRunResult, Ligerito, LigeritoRpcServer, PROOF_TOO_LONG};
+use pallet_ligerito_rpc::{
+    DryRunResult, Ligerito, LigeritoRpcServer, DRY_RUN_REFUSED, PROOF_TOO_LONG,
+};
 use serde_json::{json, Value};
 use sp_api::{ApiRef, ProvideRuntimeApi};
 use sp_core::H256;
@@ -91,14 +93,30 @@ impl sp_blockchain::HeaderBackend<Block> for MockClient {
     }
 }
 
-fn module() -> RpcModule<Ligerito<MockClient, Block>> {
-    LigeritoRpcServer::<H256, u64, u64>::into_rpc(Ligerito::new(Arc::new(MockClient)))
+fn module(extension: Ligerito<MockClient, Block>) -> RpcModule<Ligerito<MockClient, Block>> {
+    LigeritoRpcServer::<H256, u64, u64>::into_rpc(extension)
 }
 
-/// The JSON-RPC response to `method` with `params`: its result or error object.
+/// Set per connection by the test "node", as Substrate's server sets its
+/// unsafe-RPC policy (`sc_rpc_api::DenyUnsafe`).
+#[derive(Clone, Copy)]
+struct Trusted(bool);
+
+/// The JSON-RPC response to `method` with `params` from a module that
+/// serves dry runs to every caller.
 async fn call(method: &str, params: Value) -> Value {
+    let every_caller = Ligerito::new(Arc::new(MockClient)).dry_runs_if(|_| true);
+    call_module(module(every_caller), method, params).await
+}
+
+/// The JSON-RPC response: its result or error object.
+async fn call_module(
+    module: RpcModule<Ligerito<MockClient, Block>>,
+    method: &str,
+    params: Value,
+) -> Value {
     let request = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let (response, _) = module()
+    let (response, _) = module
         .raw_json_request(&request.to_string(), 1)
         .await
         .expect("a well-formed request");
@@ -156,4 +174,30 @@ async fn dry_run_refuses_a_proof_longer_than_any_size() {
     assert!(accepted["error"].is_null(), "{accepted}");
     let bad_hex = call("ligerito_dryRun", json!([12, "0xzz"])).await;
     assert_eq!(bad_hex["error"]["code"], -32602); // invalid params
+}
+
+#[tokio::test]
+async fn dry_run_is_served_only_to_callers_the_node_admits() {
+    let gated = || {
+        Ligerito::new(Arc::new(MockClient))
+            .dry_runs_if(|ext| ext.get::<Trusted>().is_some_and(|trusted| trusted.0))
+    };
+    for (trusted, served) in [(Some(true), true), (Some(false), false), (None, false)] {
+        let mut module = module(gated());
+        if let Some(trusted) = trusted {
+            module.extensions_mut().insert(Trusted(trusted));
+        }
+        let dry = call_module(module, "ligerito_dryRun", json!([12, "0x0102"])).await;
+        if served {
+            assert_eq!(dry["result"]["error"], "InvalidProof", "{dry}");
+        } else {
+            assert_eq!(dry["error"]["code"], DRY_RUN_REFUSED, "{dry}");
+        }
+    }
+    // without a gate, no caller may, and the other methods still answer
+    let plain = || module(Ligerito::new(Arc::new(MockClient)));
+    let dry = call_module(plain(), "ligerito_dryRun", json!([12, "0x0102"])).await;
+    assert_eq!(dry["error"]["code"], DRY_RUN_REFUSED);
+    let config = call_module(plain(), "ligerito_chainConfig", json!([])).await;
+    assert!(config["error"].is_null(), "{config}");
 }
