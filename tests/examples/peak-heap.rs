@@ -25,7 +25,7 @@ fn main() {
     for log_size in sizes {
         let proof = ligerito_tests::valid_proof(log_size);
         let outcome = executor
-            .verify(log_size, &proof, DEFAULT_GAS_LIMIT, Backend::Compiler)
+            .verify(log_size, &proof, DEFAULT_GAS_LIMIT, Backend::preferred())
             .expect("the blob runs");
         assert!(
             outcome.message.starts_with("valid"),

@@ -18,8 +18,9 @@ static mut HEAP: [u8; HEAP_SIZE] = [0; HEAP_SIZE];
 
 type Talc = TalcLock<spinning_top::RawSpinlock, Claim>;
 
-// SAFETY: `HEAP` is used by nothing but this allocator, and the guest is
-// single-threaded, so the spinlock never contends.
+// SAFETY: `HEAP` is used by nothing but this allocator (`TALC` is used once,
+// by whichever `ALLOCATOR` below is built), and the guest is single-threaded,
+// so the spinlock never contends.
 const TALC: Talc = TalcLock::new(unsafe { Claim::array(&raw mut HEAP) });
 
 #[cfg(not(feature = "peak-heap"))]
