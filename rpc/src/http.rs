@@ -46,15 +46,15 @@ where
             None
         } else {
             match self.rpc.shared.tenants.authenticate(request.headers()) {
-                Ok(tenant) => tenant,
+                Ok(key) => key,
                 Err(()) => return self.unauthorized(&request),
             }
         };
         let extensions = request.extensions_mut();
         extensions.insert(self.client);
         extensions.insert(self.slot.clone());
-        if let Some(tenant) = tenant {
-            extensions.insert(Caller(tenant));
+        if let Some(key) = tenant {
+            extensions.insert(Caller(key));
         }
         Box::pin(self.inner.call(request))
     }

@@ -4,7 +4,7 @@ use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
 use crate::cache::Key;
 use crate::error;
 use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
-use crate::tenants::{Refusal, Tenant};
+use crate::tenants::{KeyDigest, Refusal, Tenant};
 use crate::workers::{Busy, Done, Job};
 use crate::LigeritoRpc;
 use jsonrpsee::core::{async_trait, RpcResult};
@@ -27,9 +27,10 @@ pub(crate) const REST_VERIFY: &str = "POST /verify";
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
-/// The caller's tenant, put in the request's extensions once its key is checked.
-#[derive(Clone)]
-pub struct Caller(pub Arc<Tenant>);
+/// The caller's key, put in the request's extensions once it is checked; a
+/// WebSocket's calls all carry the key it connected with.
+#[derive(Clone, Copy)]
+pub struct Caller(pub KeyDigest);
 
 #[async_trait]
 impl LigeritoApiServer for LigeritoRpc {
@@ -40,7 +41,7 @@ impl LigeritoApiServer for LigeritoRpc {
         log_size: u32,
     ) -> RpcResult<VerifyResult> {
         let start = Instant::now();
-        let tenant = tenant(ext);
+        let tenant = self.tenant(ext)?;
         let result = async {
             self.check_rate(client(ext), tenant.as_deref(), 1)?;
             let job = decode(&proof, log_size)?;
@@ -57,7 +58,7 @@ impl LigeritoApiServer for LigeritoRpc {
         proofs: Vec<BatchItem>,
     ) -> RpcResult<Vec<VerifyResult>> {
         let start = Instant::now();
-        let tenant = tenant(ext);
+        let tenant = self.tenant(ext)?;
         let max = self.shared.config.max_batch;
         let result = async {
             if proofs.len() > max {
@@ -99,11 +100,22 @@ fn request_span(method: &'static str, tenant: Option<&Tenant>) -> tracing::Span 
     tracing::info_span!("request", method, tenant = tenant.map(|t| t.name.as_str()))
 }
 
-fn tenant(ext: &Extensions) -> Option<Arc<Tenant>> {
-    ext.get::<Caller>().map(|Caller(t)| t.clone())
-}
-
 impl LigeritoRpc {
+    /// The caller's tenant as the tenants file says now: a key a reload has
+    /// removed is refused on a connection opened before it, as on a new one.
+    pub(crate) fn tenant(&self, ext: &Extensions) -> RpcResult<Option<Arc<Tenant>>> {
+        let Some(Caller(key)) = ext.get::<Caller>() else {
+            return Ok(None);
+        };
+        match self.shared.tenants.tenant(key) {
+            Some(tenant) => Ok(Some(tenant)),
+            None => {
+                self.shared.metrics.unauthorized.inc();
+                Err(error::unauthorized())
+            }
+        }
+    }
+
     /// `POST /verify`: what `ligerito_verify` does, counted under its own
     /// label; `request` is the outcome of reading and parsing the body.
     pub(crate) async fn verify_rest(

@@ -5,7 +5,7 @@
 use crate::api::VerifyResult;
 use crate::config::MAX_VERIFY_BODY;
 use crate::error;
-use crate::methods::{Caller, ClientIp};
+use crate::methods::ClientIp;
 use crate::LigeritoRpc;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Body, Bytes};
@@ -180,7 +180,10 @@ where
     }
     let start = Instant::now();
     let client = request.extensions().get::<ClientIp>().map(|c| c.0);
-    let tenant = request.extensions().get::<Caller>().map(|c| c.0.clone());
+    let tenant = match rpc.tenant(request.extensions()) {
+        Ok(tenant) => tenant,
+        Err(e) => return Ok(error_response(&e)),
+    };
     let parsed = read(request).await;
     Ok(match rpc.verify_rest(client, tenant, start, parsed).await {
         Ok(result) => json(

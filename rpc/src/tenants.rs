@@ -28,6 +28,12 @@ pub const MAX_NAME: usize = 64;
 /// The tenant of the command line's keys.
 pub const DEFAULT_TENANT: &str = "default";
 
+/// A presented key, as its SHA-256. A connection keeps this, not the tenant
+/// the key named when it connected, so each call (many on one WebSocket)
+/// finds the key's tenant as the tenants file says now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyDigest([u8; 32]);
+
 /// One tenant: a name and the limits shared by all its keys.
 pub struct Tenant {
     pub name: String,
@@ -228,26 +234,26 @@ impl Tenants {
         self.snapshot().tenants
     }
 
-    /// The caller's tenant: `Ok(None)` when keys are off, `Err(())` for a
+    /// The caller's key: `Ok(None)` when keys are off, `Err(())` for a
     /// missing, oversized or unknown key.
     #[allow(clippy::result_unit_err)]
-    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Option<Arc<Tenant>>, ()> {
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Option<KeyDigest>, ()> {
         if !self.required() {
             return Ok(None);
         }
-        let snapshot = self.snapshot();
         let token = headers
             .get(header::AUTHORIZATION)
             .map(|v| v.as_bytes())
             .filter(|v| v.len() <= "Bearer ".len() + MAX_KEY)
             .and_then(|v| v.strip_prefix(b"Bearer "))
             .ok_or(())?;
-        snapshot
-            .by_key
-            .get(&digest(token))
-            .cloned()
-            .map(Some)
-            .ok_or(())
+        let key = KeyDigest(digest(token));
+        self.tenant(&key).map(|_| Some(key)).ok_or(())
+    }
+
+    /// The key's tenant now; `None` once a reload has removed the key.
+    pub fn tenant(&self, key: &KeyDigest) -> Option<Arc<Tenant>> {
+        self.snapshot().by_key.get(&key.0).cloned()
     }
 }
 
@@ -388,9 +394,14 @@ mod tests {
         }
     }
 
+    /// The tenant `key` names now, through the headers a caller sends.
+    fn tenant_of(tenants: &Tenants, key: &str) -> Result<Option<Arc<Tenant>>, ()> {
+        let key = tenants.authenticate(&bearer(key))?;
+        Ok(key.map(|k| tenants.tenant(&k).expect("authenticated just now")))
+    }
+
     fn name(tenants: &Tenants, key: &str) -> Option<String> {
-        tenants
-            .authenticate(&bearer(key))
+        tenant_of(tenants, key)
             .ok()
             .flatten()
             .map(|t| t.name.clone())
@@ -415,22 +426,19 @@ mod tests {
         assert_eq!(tenants.count(), 2);
         assert_eq!(name(&tenants, "acme-2").as_deref(), Some("acme"));
         assert_eq!(name(&tenants, "cli-key").as_deref(), Some(DEFAULT_TENANT));
-        assert!(tenants.authenticate(&bearer("nope")).is_err());
+        assert!(tenant_of(&tenants, "nope").is_err());
         assert!(tenants.authenticate(&HeaderMap::new()).is_err());
-        assert!(tenants
-            .authenticate(&bearer(&"k".repeat(MAX_KEY + 1)))
-            .is_err());
+        assert!(tenant_of(&tenants, &"k".repeat(MAX_KEY + 1)).is_err());
 
-        let acme = tenants.authenticate(&bearer("acme-1")).unwrap().unwrap();
-        let permit = tenants
-            .authenticate(&bearer("cli-key"))
+        let acme = tenant_of(&tenants, "acme-1").unwrap().unwrap();
+        let permit = tenant_of(&tenants, "cli-key")
             .unwrap()
             .unwrap()
             .admit(100)
             .unwrap();
         assert!(permit.is_none(), "the default tenant has no quota");
         tenants.reload().unwrap();
-        let again = tenants.authenticate(&bearer("acme-1")).unwrap().unwrap();
+        let again = tenant_of(&tenants, "acme-1").unwrap().unwrap();
         assert!(Arc::ptr_eq(&acme, &again), "unchanged: same bucket");
 
         std::fs::write(
@@ -439,9 +447,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(tenants.reload(), Ok(1));
-        let changed = tenants.authenticate(&bearer("acme-1")).unwrap().unwrap();
+        let changed = tenant_of(&tenants, "acme-1").unwrap().unwrap();
         assert!(!Arc::ptr_eq(&acme, &changed));
-        assert!(tenants.authenticate(&bearer("acme-2")).is_err(), "removed");
+        assert!(tenant_of(&tenants, "acme-2").is_err(), "removed");
 
         std::fs::write(&path.0, "[[tenant]]\nname = 5\n").unwrap();
         assert!(tenants.reload().is_err());
@@ -465,8 +473,8 @@ mod tests {
              [[tenant]]\nname = \"b\"\nkeys = [\"b\"]\nmax_concurrent = 2\n",
         );
         let tenants = Tenants::new(&HashSet::new(), Some(&path.0), 3).unwrap();
-        let a = tenants.authenticate(&bearer("a")).unwrap().unwrap();
-        let b = tenants.authenticate(&bearer("b")).unwrap().unwrap();
+        let a = tenant_of(&tenants, "a").unwrap().unwrap();
+        let b = tenant_of(&tenants, "b").unwrap().unwrap();
         let held = a.admit(2).unwrap();
         assert!(matches!(a.admit(1), Err(Refusal::Quota(2))));
         assert!(b.admit(2).unwrap().is_some());

@@ -226,3 +226,29 @@ async fn the_tenants_file_reloads_without_a_restart() {
     assert!(refused.contains("bad name"), "{refused}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_key_removed_by_a_reload_is_refused_on_an_open_websocket() {
+    let file = TenantsFile::new("websocket", TWO);
+    let server = TestServer::start(with_tenants(&file, config())).await;
+    let globex = server.ws_with(bearer("globex-key")).await.unwrap();
+    assert!(globex.verify(valid(12), 12).await.unwrap().valid);
+
+    file.write("[[tenant]]\nname = \"acme\"\nkeys = [\"acme-key\"]\n");
+    wait_for("the reload", || {
+        metric(
+            &server.rpc,
+            r#"ligerito_rpc_tenant_reloads_total{result="ok"}"#,
+        ) >= 1
+    })
+    .await;
+    // the connection stays open; its calls are refused from now on
+    match globex.verify(valid(12), 12).await.unwrap_err() {
+        jsonrpsee::core::ClientError::Call(e) => assert_eq!(e.code(), error::UNAUTHORIZED),
+        other => panic!("{other}"),
+    }
+    assert!(globex.is_connected());
+    let acme = server.ws_with(bearer("acme-key")).await.unwrap();
+    assert!(acme.verify(valid(12), 12).await.unwrap().valid);
+    server.stop().await;
+}
