@@ -42,7 +42,7 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let tenant = if rest::is_public(&request) {
+        let key = if rest::is_public(&request) {
             None
         } else {
             match self.rpc.shared.tenants.authenticate(request.headers()) {
@@ -53,7 +53,7 @@ where
         let extensions = request.extensions_mut();
         extensions.insert(self.client);
         extensions.insert(self.slot.clone());
-        if let Some(key) = tenant {
+        if let Some(key) = key {
             extensions.insert(Caller(key));
         }
         Box::pin(self.inner.call(request))
