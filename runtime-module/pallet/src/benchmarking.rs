@@ -1,6 +1,8 @@
 //! Benchmarks (frame-benchmarking v2) for [`crate::weights::WeightInfo`].
-//! A chain runs them on its own runtime and hardware to generate weights;
-//! `cargo test -p pallet-ligerito` runs each once on the mock runtime.
+//! `runtime-module/pallet/wasm/bench.sh` runs them in the example wasm
+//! runtime and writes `weights.rs` (and, `--in-runtime`,
+//! `in_runtime_weights.rs`); a chain runs them on its own runtime and
+//! hardware. `cargo test -p pallet-ligerito` runs each once on the mock runtime.
 
 use super::*;
 use alloc::vec;
@@ -14,11 +16,15 @@ const PROOF_12: &[u8] = include_bytes!("../fixtures/proof-12.bin");
 mod benchmarks {
     use super::*;
 
-    /// An `l`-byte proof the guest refuses at its first byte: the proof's
-    /// copy and hash, the storage reads and a guest run that ends at once.
+    /// An `l`-byte proof that claims a commitment (so `verify` looks it up)
+    /// and that the guest refuses early (all zeros: a short proof, then
+    /// trailing bytes): the proof's copy and hash, every storage read and a
+    /// guest run that ends at once.
     #[benchmark]
     fn verify_bytes(l: Linear<33, MAX_PROOF_LEN>) {
-        let proof = BoundedProof::try_from(vec![0xff; l as usize]).expect("within the bound");
+        let mut proof = vec![0; l as usize];
+        proof[0] = 1;
+        let proof = BoundedProof::try_from(proof).expect("within the bound");
         let caller: T::AccountId = whitelisted_caller();
         let result;
         #[block]

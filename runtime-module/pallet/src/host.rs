@@ -1,7 +1,7 @@
 //! The runtime interface [`ligerito_verifier`]: the runtime asks the node
 //! to run the verifier guest. A node adds `ligerito_verifier::HostFunctions`
 //! to its executor's host functions; the calls then run on the node's
-//! [`Executor`] (PolkaVM's compiler where the machine has it), which
+//! [`Executor`](ligerito_executor::Executor) (PolkaVM's compiler where the machine has it), which
 //! compiles each code once and keeps instances warm, as it does for the
 //! node plugin and the RPC service.
 

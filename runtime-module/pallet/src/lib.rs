@@ -3,7 +3,8 @@
 //! Verifies Ligerito proofs in the PolkaVM verifier guest and records the
 //! commitments of valid ones: the runtime module's `verify`,
 //! `set_verifier_code` and `set_limits` in FRAME's terms, with the module's
-//! types, limits, errors and weight formula (`ligerito_runtime::rules`).
+//! types, limits and errors (`ligerito_runtime::rules`); its weights come
+//! from its own benchmarks (`weights.rs`).
 //!
 //! How the guest runs is [`Config::Runner`]: [`ViaHost`] calls the node
 //! through a runtime interface ([`host::ligerito_verifier`]), so the node's
@@ -17,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 pub mod host;
+pub mod in_runtime_weights;
 #[cfg(test)]
 mod mock;
 mod runner;
@@ -50,6 +52,10 @@ pub fn kilogas(gas: u64) -> u32 {
     u32::try_from(gas.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
+/// How many times the benchmarked code the longest code is.
+const SET_CODE_SCALE: u64 =
+    (MAX_CODE_LEN as u64).div_ceil(ligerito_executor::REFERENCE_BLOB.len() as u64);
+
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
@@ -64,8 +70,9 @@ pub mod pallet {
     pub trait Config: frame_system::Config {
         /// How the verifier guest runs: [`ViaHost`] or [`InRuntime`].
         type Runner: GuestRunner;
-        /// Weights of the calls; [`weights::SubstrateWeight`] or a chain's own
-        /// from the benchmarks.
+        /// Weights of the calls: [`weights::SubstrateWeight`] with [`ViaHost`],
+        /// [`in_runtime_weights::InRuntimeWeight`] with [`InRuntime`], or a
+        /// chain's own from the benchmarks.
         type WeightInfo: WeightInfo;
     }
 
@@ -218,7 +225,7 @@ pub mod pallet {
 
         /// Replace the verifier guest (root only); `verify` uses it from the next call.
         #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::set_verifier_code())]
+        #[pallet::weight(Pallet::<T>::set_verifier_code_weight())]
         pub fn set_verifier_code(origin: OriginFor<T>, code: BoundedCode) -> DispatchResult {
             ensure_root(origin)?;
             ensure!(T::Runner::code_is_valid(&code), Error::<T>::InvalidCode);
@@ -286,11 +293,25 @@ pub mod pallet {
             Self::limits(log_size).map_or(0, |limits| limits.gas_limit)
         }
 
+        /// `set_verifier_code`'s weight. Upgrades are few, and checking and
+        /// compiling code takes time about in proportion to its length: each is
+        /// charged as for the longest code, the benchmark's (the reference
+        /// verifier's) weight scaled by length.
+        pub fn set_verifier_code_weight() -> Weight {
+            T::WeightInfo::set_verifier_code().saturating_mul(SET_CODE_SCALE)
+        }
+
         /// `verify`'s weight for a proof of `proof_len` bytes and `gas`: the
-        /// runtime module's formula, base + bytes + gas.
+        /// bytes benchmark, which has the call's fixed costs and every read,
+        /// plus the gas benchmark's slope (its base is a whole call too), plus
+        /// the commitment's record, which only a valid proof writes and so no
+        /// benchmark of a chosen length reaches.
         pub fn verify_weight(proof_len: usize, gas: u64) -> Weight {
+            let per_gas = T::WeightInfo::verify_gas(kilogas(gas))
+                .saturating_sub(T::WeightInfo::verify_gas(0));
             T::WeightInfo::verify_bytes(proof_len as u32)
-                .saturating_add(T::WeightInfo::verify_gas(kilogas(gas)))
+                .saturating_add(per_gas)
+                .saturating_add(T::DbWeight::get().writes(1))
         }
 
         /// The checks and the guest run of `verify`, in the runtime module's

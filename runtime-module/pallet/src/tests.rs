@@ -197,6 +197,18 @@ per_runner! {
         });
     }
 
+    fn set_verifier_code_is_charged_as_for_the_longest_code() {
+        let reference = ligerito_executor::REFERENCE_BLOB;
+        let code = BoundedCode::try_from(reference.to_vec()).unwrap();
+        let charged = RuntimeCall::Ligerito(Call::set_verifier_code { code }).get_dispatch_info().call_weight;
+        let benchmarked = <() as WeightInfo>::set_verifier_code();
+        // The benchmark used the reference verifier; the longest code is that many times longer.
+        let longest_over_reference = MAX_CODE_LEN as u64 / reference.len() as u64;
+        assert!(longest_over_reference >= 8);
+        assert!(charged.ref_time() >= benchmarked.ref_time() * longest_over_reference);
+        assert!(charged.ref_time() <= benchmarked.ref_time() * (longest_over_reference + 1));
+    }
+
     fn set_limits_is_root_only_and_range_checked() {
         new_test_ext().execute_with(|| {
             let max = ligerito_executor::sizes::get(20).unwrap().max_proof_len() as u32;

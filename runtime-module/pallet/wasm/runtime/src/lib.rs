@@ -7,6 +7,8 @@
 //!
 //! The runner is `ViaHost` (the node's host functions), or `InRuntime`
 //! (PolkaVM's interpreter inside this wasm) with the `in-runtime` feature.
+//! With `runtime-benchmarks` it also has the `Benchmark` runtime API that
+//! `ligerito-wasm-bench` (`../bench.sh`) runs the pallet's benchmarks with.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -102,8 +104,14 @@ impl pallet_ligerito::Config for Runtime {
     type Runner = pallet_ligerito::ViaHost;
     #[cfg(feature = "in-runtime")]
     type Runner = pallet_ligerito::InRuntime;
+    #[cfg(not(feature = "in-runtime"))]
     type WeightInfo = pallet_ligerito::weights::SubstrateWeight<Runtime>;
+    #[cfg(feature = "in-runtime")]
+    type WeightInfo = pallet_ligerito::in_runtime_weights::InRuntimeWeight<Runtime>;
 }
+
+#[cfg(feature = "runtime-benchmarks")]
+frame_benchmarking::define_benchmarks!([pallet_ligerito, Ligerito]);
 
 impl_runtime_apis! {
     impl sp_api::Core<Block> for Runtime {
@@ -190,6 +198,30 @@ impl_runtime_apis! {
 
         fn dry_run(log_size: u32, proof: Vec<u8>) -> DryRun {
             Ligerito::dry_run(log_size, &proof)
+        }
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    impl frame_benchmarking::Benchmark<Block> for Runtime {
+        fn benchmark_metadata(extra: bool) -> (
+            Vec<frame_benchmarking::BenchmarkList>,
+            Vec<frame_support::traits::StorageInfo>,
+        ) {
+            use frame_support::traits::StorageInfoTrait;
+            let mut list = Vec::new();
+            list_benchmarks!(list, extra);
+            (list, AllPalletsWithSystem::storage_info())
+        }
+
+        fn dispatch_benchmark(
+            config: frame_benchmarking::BenchmarkConfig,
+        ) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
+            use frame_support::traits::WhitelistedStorageKeys;
+            let whitelist = AllPalletsWithSystem::whitelisted_storage_keys();
+            let mut batches = Vec::new();
+            let params = (&config, &whitelist);
+            add_benchmarks!(params, batches);
+            Ok(batches)
         }
     }
 }
