@@ -3,7 +3,7 @@
 //! Do not edit: run the command below again instead.
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh --in-runtime
-//! Runner: in-runtime; 2026-11-25; AMD EPYC, 2 cores
+//! Runner: in-runtime; 2026-11-30; AMD EPYC, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -16,28 +16,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 5_084_735_000 picoseconds.
-        Weight::from_parts(5_038_613_601, 1_057_674)
-            // Standard error: 282
-            .saturating_add(Weight::from_parts(9_018, 0).saturating_mul(l.into()))
+        // Minimum execution time: 2_453_507_000 picoseconds.
+        Weight::from_parts(2_518_653_243, 1_057_674)
+            // Standard error: 13
+            .saturating_add(Weight::from_parts(2_521, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 5_013_170_000 picoseconds.
-        Weight::from_parts(5_799_498_460, 1_057_674)
-            // Standard error: 234_837
-            .saturating_add(Weight::from_parts(15_745_484, 0).saturating_mul(g.into()))
+        // Minimum execution time: 2_292_498_000 picoseconds.
+        Weight::from_parts(6_096_906_178, 1_057_674)
+            // Standard error: 28_401
+            .saturating_add(Weight::from_parts(2_770_171, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
+    fn record(l: u32) -> Weight {
+        // Minimum execution time: 5_419_000 picoseconds.
+        Weight::from_parts(2_761_462, 0)
+            // Standard error: 0
+            .saturating_add(Weight::from_parts(1_231, 0).saturating_mul(l.into()))
+            .saturating_add(T::DbWeight::get().writes(1))
+    }
+
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 5_907_847_000 picoseconds.
-        Weight::from_parts(6_501_521_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 3_263_295_000 picoseconds.
+        Weight::from_parts(3_315_813_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 18_365_000 picoseconds.
-        Weight::from_parts(23_324_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 5_288_000 picoseconds.
+        Weight::from_parts(5_478_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

@@ -184,10 +184,11 @@ pub mod pallet {
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Verify a proof of a 2^`log_size` polynomial; a valid one records its
-        /// commitment. Charged for the size's whole gas limit; what the guest
-        /// did not use is refunded.
+        /// commitment. Charged for the size's whole gas limit and the record;
+        /// what the guest did not use, and the record of a proof that fails, is
+        /// refunded.
         #[pallet::call_index(0)]
-        #[pallet::weight(Pallet::<T>::verify_weight(proof.len(), Pallet::<T>::gas_limit(*log_size)))]
+        #[pallet::weight(Pallet::<T>::verify_weight(proof.len(), Pallet::<T>::gas_limit(*log_size), true))]
         pub fn verify(
             origin: OriginFor<T>,
             log_size: u32,
@@ -196,28 +197,14 @@ pub mod pallet {
             let who = ensure_signed(origin)?;
             let DryRun { result, outcome } = Self::run(log_size, &proof);
             let gas_used = outcome.as_ref().map_or(0, |outcome| outcome.gas_used);
-            let actual = Some(Self::verify_weight(proof.len(), gas_used));
+            let actual = |recorded| Some(Self::verify_weight(proof.len(), gas_used, recorded));
             match result {
                 Ok(commitment) => {
-                    let proof_hash = H256(sp_io::hashing::blake2_256(&proof));
-                    let record = VerifiedCommitment {
-                        who: who.clone(),
-                        block: frame_system::Pallet::<T>::block_number(),
-                        log_size,
-                        proof_hash,
-                    };
-                    Commitments::<T>::insert(commitment, record);
-                    Self::deposit_event(Event::ProofVerified {
-                        who,
-                        log_size,
-                        commitment,
-                        proof_hash,
-                        gas_used,
-                    });
-                    Ok(actual.into())
+                    Self::record(who, log_size, commitment, &proof, gas_used);
+                    Ok(actual(true).into())
                 }
                 Err(error) => Err(DispatchErrorWithPostInfo {
-                    post_info: actual.into(),
+                    post_info: actual(false).into(),
                     error: Error::<T>::from(error).into(),
                 }),
             }
@@ -303,15 +290,44 @@ pub mod pallet {
 
         /// `verify`'s weight for a proof of `proof_len` bytes and `gas`: the
         /// bytes benchmark, which has the call's fixed costs and every read,
-        /// plus the gas benchmark's slope (its base is a whole call too), plus
-        /// the commitment's record, which only a valid proof writes and so no
-        /// benchmark of a chosen length reaches.
-        pub fn verify_weight(proof_len: usize, gas: u64) -> Weight {
+        /// plus the gas benchmark's slope (its base is a whole call too), plus,
+        /// when the proof is `recorded`, the record benchmark.
+        pub fn verify_weight(proof_len: usize, gas: u64, recorded: bool) -> Weight {
             let per_gas = T::WeightInfo::verify_gas(kilogas(gas))
                 .saturating_sub(T::WeightInfo::verify_gas(0));
+            let record = if recorded {
+                T::WeightInfo::record(proof_len as u32)
+            } else {
+                Weight::zero()
+            };
             T::WeightInfo::verify_bytes(proof_len as u32)
                 .saturating_add(per_gas)
-                .saturating_add(T::DbWeight::get().writes(1))
+                .saturating_add(record)
+        }
+
+        /// Records a verified proof: its hash, the commitment's record and the event.
+        pub(crate) fn record(
+            who: T::AccountId,
+            log_size: u32,
+            commitment: H256,
+            proof: &[u8],
+            gas_used: u64,
+        ) {
+            let proof_hash = H256(sp_io::hashing::blake2_256(proof));
+            let record = VerifiedCommitment {
+                who: who.clone(),
+                block: frame_system::Pallet::<T>::block_number(),
+                log_size,
+                proof_hash,
+            };
+            Commitments::<T>::insert(commitment, record);
+            Self::deposit_event(Event::ProofVerified {
+                who,
+                log_size,
+                commitment,
+                proof_hash,
+                gas_used,
+            });
         }
 
         /// The checks and the guest run of `verify`, in the runtime module's

@@ -66,7 +66,7 @@ per_runner! {
             let call = RuntimeCall::Ligerito(Call::verify { log_size: 12, proof: bounded(proof.clone()) });
             let charged = call.get_dispatch_info().call_weight;
             let gas_limit = Ligerito::gas_limit(12);
-            assert_eq!(charged, Ligerito::verify_weight(proof.len(), gas_limit));
+            assert_eq!(charged, Ligerito::verify_weight(proof.len(), gas_limit, true));
 
             let post = Ligerito::verify(RuntimeOrigin::signed(7), 12, bounded(proof.clone())).unwrap();
             let record = Ligerito::verified(commitment(&proof)).expect("recorded");
@@ -80,7 +80,7 @@ per_runner! {
             assert_eq!((who, log_size, c, proof_hash), (7, 12, commitment(&proof), record.proof_hash));
             assert!(gas_used > 0 && gas_used < gas_limit);
             let actual = post.actual_weight.expect("verify reports its weight");
-            assert_eq!(actual, Ligerito::verify_weight(proof.len(), gas_used));
+            assert_eq!(actual, Ligerito::verify_weight(proof.len(), gas_used, true));
             assert!(actual.ref_time() < charged.ref_time(), "the unused gas is refunded");
         });
     }
@@ -91,7 +91,7 @@ per_runner! {
             assert_ok!(Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())));
             let error = Ligerito::verify(RuntimeOrigin::signed(2), 12, bounded(proof.clone())).unwrap_err();
             assert_eq!(error.error, Error::<Test>::AlreadyVerified.into());
-            assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 0)));
+            assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 0, false)));
             assert_eq!(Ligerito::verified(commitment(&proof)).unwrap().who, 1);
         });
     }
@@ -107,7 +107,7 @@ per_runner! {
             assert_eq!((outcome.verdict, outcome.exit_code), (Verdict::Invalid, 1));
             assert_eq!(
                 error.post_info.actual_weight,
-                Some(Ligerito::verify_weight(proof.len(), outcome.gas_used))
+                Some(Ligerito::verify_weight(proof.len(), outcome.gas_used, false))
             );
             assert!(Ligerito::verified(commitment(&proof)).is_none());
         });
@@ -133,7 +133,7 @@ per_runner! {
             assert_ok!(Ligerito::set_limits(RuntimeOrigin::root(), 12, limits(100_000, max)));
             let error = Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())).unwrap_err();
             assert_eq!(error.error, Error::<Test>::OutOfGas.into());
-            assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 100_000)));
+            assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 100_000, false)));
         });
     }
 
@@ -143,7 +143,7 @@ per_runner! {
             for log_size in [0, 11, 13, 17, 31, u32::MAX] {
                 let error = Ligerito::verify(RuntimeOrigin::signed(1), log_size, bounded(proof.clone())).unwrap_err();
                 assert_eq!(error.error, Error::<Test>::UnsupportedSize.into());
-                assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 0)));
+                assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 0, false)));
             }
             assert_ok!(Ligerito::set_limits(RuntimeOrigin::root(), 12, limits(1_000_000_000, 1000)));
             assert_fails!(
@@ -239,7 +239,7 @@ per_runner! {
             assert!(System::events().is_empty());
 
             let post = Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())).unwrap();
-            assert_eq!(post.actual_weight, Some(Ligerito::verify_weight(proof.len(), outcome.gas_used)));
+            assert_eq!(post.actual_weight, Some(Ligerito::verify_weight(proof.len(), outcome.gas_used, true)));
             let again = Ligerito::dry_run(12, &proof);
             assert_eq!((again.result, again.outcome), (Err(ligerito_runtime::Error::AlreadyVerified), None));
             let too_long = vec![0; MAX_PROOF_LEN as usize + 1];

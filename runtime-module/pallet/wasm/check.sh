@@ -5,7 +5,7 @@
 #   2. makes a 2^SIZE proof (default 20) with `ligerito-node prove`;
 #   3. runs both builds in Substrate's executor (wasmtime) with the node's
 #      host functions: genesis, dry runs, a block with a signed verify, and
-#      the two runtimes' answers and block headers compared
+#      the two runtimes' answers, extrinsics and pallet storage compared
 #      (check/src/main.rs says what must hold).
 #
 #   runtime-module/pallet/wasm/check.sh [SIZE]
