@@ -11,7 +11,11 @@ use frame_system::RawOrigin;
 
 /// A valid 2^20 proof (`ligerito-node prove --size 20 --random --seed 20`),
 /// which verifies in 10,334,175 gas.
-const PROOF_20: &[u8] = include_bytes!("../fixtures/proof-20.bin");
+pub(crate) const PROOF_20: &[u8] = include_bytes!("../fixtures/proof-20.bin");
+
+/// The top of `verify_gas`'s range in thousands of gas: just short of
+/// `PROOF_20`'s whole verification, so that every run of it runs out.
+pub(crate) const GAS_RANGE_KILOGAS: u32 = 10_000;
 
 #[benchmarks]
 mod benchmarks {
@@ -45,7 +49,7 @@ mod benchmarks {
     /// average, and a benchmark of that part alone undercharged a full
     /// verification several times over.
     #[benchmark]
-    fn verify_gas(g: Linear<1, 10_000>) {
+    fn verify_gas(g: Linear<1, GAS_RANGE_KILOGAS>) {
         let size = sizes::get(20).expect("a supported size");
         let limits = SizeLimits {
             gas_limit: u64::from(g) * 1000,

@@ -248,6 +248,20 @@ per_runner! {
     }
 }
 
+#[test]
+fn the_gas_benchmark_spans_nearly_a_whole_verification() {
+    use crate::benchmarking::{GAS_RANGE_KILOGAS, PROOF_20};
+    use crate::mock::via_host::{new_test_ext, Ligerito};
+    let outcome = new_test_ext()
+        .execute_with(|| Ligerito::dry_run(20, PROOF_20))
+        .outcome
+        .expect("the guest ran");
+    assert_eq!(outcome.verdict, Verdict::Valid);
+    let top = u64::from(GAS_RANGE_KILOGAS) * 1000;
+    // A range that stops short misses the costlier part of a verification.
+    assert!(top < outcome.gas_used && top * 100 >= outcome.gas_used * 95);
+}
+
 /// Inputs whose verdicts cover every kind, for comparing the runners.
 fn inputs() -> Vec<(u32, Vec<u8>, u64)> {
     let valid = proof(12, 9);
