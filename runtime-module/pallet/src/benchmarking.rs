@@ -43,11 +43,10 @@ mod benchmarks {
     }
 
     /// `g` thousand gas of guest execution: a valid proof whose limit runs
-    /// out. The range spans nearly all of a 2^20 verification, so the slope
-    /// is a whole verification's time per gas: its first million gas
-    /// (decoding, hashing in the host kernels) costs a fraction of the
-    /// average, and a benchmark of that part alone undercharged a full
-    /// verification several times over.
+    /// out. Time per gas varies along a verification, so the range spans
+    /// nearly all of one: over a 2^12 proof's first million gas the slope
+    /// came out at half this one's, and undercharged a whole verification
+    /// two- to threefold.
     #[benchmark]
     fn verify_gas(g: Linear<1, GAS_RANGE_KILOGAS>) {
         let size = sizes::get(20).expect("a supported size");
