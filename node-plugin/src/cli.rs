@@ -1,5 +1,6 @@
 //! The `ligerito-node` command line.
 
+use crate::proof_format::{self, ProofFormat};
 use crate::{prove, run, serve, tx};
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
@@ -31,7 +32,8 @@ enum Command {
     /// Verify a proof in the PolkaVM guest and print one JSON line.
     ///
     /// The proof is what `ligerito prove --size N` (or `ligerito-node prove`)
-    /// writes: bincode with a SHA-256 transcript. Prints
+    /// writes: bincode with a SHA-256 transcript, or with --format hex what
+    /// `ligerito prove --format hex` writes. Prints
     /// {"valid","exit_code","gas_used","message","elapsed_ms","code_hash",...}
     /// and exits with 0 (valid), 1 (invalid) or 2 (error or out of gas).
     Verify {
@@ -44,6 +46,9 @@ enum Command {
         /// Gas limit; running out is exit code 2.
         #[arg(short, long, default_value_t = DEFAULT_GAS_LIMIT)]
         gas: u64,
+        /// How the proof file is encoded, as upstream's --format.
+        #[arg(short, long, value_enum, default_value_t)]
+        format: ProofFormat,
         /// Proof file, or - for standard input.
         #[arg(value_name = "FILE|-")]
         proof: PathBuf,
@@ -66,6 +71,9 @@ enum Command {
         /// Write the proof here instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// How to encode the proof, as upstream's --format: hex is one line.
+        #[arg(short, long, value_enum, default_value_t)]
+        format: ProofFormat,
         /// Polynomial file, or - for standard input.
         #[arg(value_name = "FILE|-")]
         polynomial: Option<PathBuf>,
@@ -131,15 +139,17 @@ pub fn main() -> ExitCode {
             size,
             backend,
             gas,
+            format,
             proof,
-        } => verify(size, backend, gas, &proof),
+        } => verify(size, backend, gas, &proof, format),
         Command::Prove {
             size,
             random,
             seed,
             output,
+            format,
             polynomial,
-        } => prove(size, random, seed, output, polynomial).map(|()| ExitCode::SUCCESS),
+        } => prove(size, random, seed, output, format, polynomial).map(|()| ExitCode::SUCCESS),
         Command::Metadata { json } => metadata(json).map(|()| ExitCode::SUCCESS),
         Command::Replay { base_path, backend } => {
             replay(&base_path, backend).map(|()| ExitCode::SUCCESS)
@@ -173,9 +183,9 @@ fn verify(
     backend: Option<Backend>,
     gas: u64,
     path: &PathBuf,
+    format: ProofFormat,
 ) -> anyhow::Result<ExitCode> {
-    // One byte past the largest proof is enough to know it is too long.
-    let proof = read_bounded(path, sizes::MAX_PROOF_LEN as u64 + 1)?;
+    let proof = proof_format::read_proof(path, format)?;
     let backend = backend.unwrap_or_else(Backend::preferred);
     let executor = Executor::new();
     let start = Instant::now();
@@ -201,12 +211,13 @@ fn prove(
     random: bool,
     seed: Option<u64>,
     output: Option<PathBuf>,
+    format: ProofFormat,
     polynomial: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     if sizes::get(size).is_none() {
         bail!(prove::ProveError::UnsupportedSize(size));
     }
-    if output.is_none() && std::io::stdout().is_terminal() {
+    if output.is_none() && format == ProofFormat::Bincode && std::io::stdout().is_terminal() {
         bail!("refusing to write a binary proof to a terminal: redirect standard output or use --output");
     }
     let proof = if random {
@@ -218,6 +229,7 @@ fn prove(
         let coefficients = read_bounded(&path, expected + 1)?;
         prove::prove_bytes(size, &coefficients)?
     };
+    let proof = proof_format::encode(proof, format);
     match output {
         Some(path) => {
             std::fs::write(&path, &proof).with_context(|| format!("writing {}", path.display()))?

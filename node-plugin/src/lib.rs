@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod node;
 pub mod plugin;
 pub mod pool;
+pub mod proof_format;
 pub mod prove;
 pub mod rpc;
 pub mod run;

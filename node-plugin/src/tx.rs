@@ -39,6 +39,9 @@ pub struct VerifyArgs {
     /// Seconds to wait for the extrinsic's block.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+    /// How the proof file is encoded, as upstream's --format.
+    #[arg(short, long, value_enum, default_value_t)]
+    format: crate::proof_format::ProofFormat,
     /// Proof file, or - for standard input.
     #[arg(value_name = "FILE|-")]
     proof: PathBuf,
@@ -53,8 +56,7 @@ pub fn run(command: TxCommand) -> anyhow::Result<ExitCode> {
             DEV_ACCOUNTS.join(", ")
         );
     }
-    let bytes =
-        crate::cli::read_bounded(&args.proof, u64::from(ligerito_runtime::MAX_PROOF_LEN) + 1)?;
+    let bytes = crate::proof_format::read_proof(&args.proof, args.format)?;
     let proof = BoundedProof::try_from(bytes).map_err(|_| {
         anyhow!(
             "the proof is longer than {} bytes",

@@ -140,6 +140,42 @@ fn reads_no_more_than_the_largest_proof_from_a_huge_input() {
 }
 
 #[test]
+fn reads_and_writes_upstreams_hex_format() {
+    let out = node(
+        &[
+            "prove", "--size", "12", "--random", "--seed", "7", "--format", "hex",
+        ],
+        &[],
+    );
+    assert!(out.status.success());
+    // `ligerito prove --format hex`: the bincode proof's hex on one line.
+    assert_eq!(
+        out.stdout,
+        format!("{}\n", hex::encode(proof("12"))).into_bytes()
+    );
+    let verified = node(
+        &["verify", "--size", "12", "--format", "hex", "-"],
+        &out.stdout,
+    );
+    assert_eq!(verified.status.code(), Some(0));
+    assert_eq!(report(&verified)["valid"], true);
+}
+
+#[test]
+fn malformed_or_overlong_hex_is_a_clear_error() {
+    for (input, says) in [
+        (b"0x01zz\n".to_vec(), "the proof is not hex"),
+        (vec![b'0'; 1 << 20], "the hex proof is longer than"),
+    ] {
+        let out = node(&["verify", "--size", "20", "--format", "hex", "-"], &input);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+#[test]
 fn rejects_unsupported_sizes_and_wrong_polynomial_lengths() {
     let out = node(&["prove", "--size", "13", "--random"], &[]);
     assert_eq!(out.status.code(), Some(2));
