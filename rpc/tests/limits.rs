@@ -12,11 +12,11 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn overload_gets_busy_errors_and_every_other_call_its_own_verdict() {
-    let server = TestServer::start(RpcConfig {
+    let server = TestServer::start_slow(RpcConfig {
         workers: 1,
         queue: 1,
         max_batch: 2,
-        ..slow()
+        ..config()
     })
     .await;
     let http = server.http();
@@ -176,9 +176,9 @@ async fn bodies_and_json_rpc_batches_are_bounded() {
 
 #[tokio::test]
 async fn shutdown_lets_in_flight_calls_finish() {
-    let server = TestServer::start(RpcConfig {
+    let server = TestServer::start_slow(RpcConfig {
         workers: 1,
-        ..slow()
+        ..config()
     })
     .await;
     let http = server.http();
@@ -187,7 +187,7 @@ async fn shutdown_lets_in_flight_calls_finish() {
     let (a, b) = (proof.clone(), proof);
     let over_http = tokio::spawn(async move { http.verify(a, 12).await });
     let over_ws = tokio::spawn(async move { ws.verify(b, 12).await });
-    // One running, one queued: each takes the interpreter ~60 ms.
+    // One running, one queued.
     let rpc = server.rpc.clone();
     wait_for("both calls to be admitted", || {
         let health = rpc.health();
@@ -203,11 +203,11 @@ async fn shutdown_lets_in_flight_calls_finish() {
 
 #[tokio::test]
 async fn metrics_count_calls_by_method_and_verdict() {
-    let server = TestServer::start(RpcConfig {
+    let server = TestServer::start_slow(RpcConfig {
         workers: 1,
         queue: 0,
         max_batch: 1,
-        ..slow()
+        ..config()
     })
     .await;
     let mut registry = prometheus_client::registry::Registry::default();

@@ -178,11 +178,11 @@ async fn an_oversize_body_gets_413() {
 
 #[tokio::test]
 async fn a_full_pool_gets_503_with_retry_after_and_shares_it_with_json_rpc() {
-    let server = TestServer::start(RpcConfig {
+    let server = TestServer::start_slow(RpcConfig {
         workers: 1,
         queue: 0,
         max_batch: 1,
-        ..slow()
+        ..config()
     })
     .await;
     let body = request(&valid(12), 12);

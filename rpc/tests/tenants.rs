@@ -131,16 +131,31 @@ async fn each_tenant_has_its_own_rate_and_cache() {
     // Another tenant never sees acme's verdicts in the cache.
     assert!(!globex.verify(valid(12), 12).await.unwrap().cached);
     assert!(acme.verify(valid(12), 12).await.unwrap().cached);
-    // acme's bucket (2 a second, 2 deep) is empty now; globex's is not limited.
-    let (code, message) = code(acme.verify(valid(12), 12).await.unwrap_err());
+    // acme's bucket (2 a second, 2 deep) is empty now, or after a call or two
+    // more on a machine so loaded that it refilled; globex's is not limited.
+    let mut acme_valid = 2;
+    let refused = loop {
+        match acme.verify(valid(12), 12).await {
+            Ok(result) => {
+                assert!(result.cached);
+                acme_valid += 1;
+                assert!(acme_valid <= 6, "acme was never rate limited");
+            }
+            Err(e) => break e,
+        }
+    };
+    let (code, message) = code(refused);
     assert_eq!(code, error::RATE_LIMITED);
     assert!(message.contains("acme"), "{message}");
     for _ in 0..5 {
         globex.verify(invalid(), 12).await.unwrap();
     }
     let text = metrics_text(&server.rpc);
+    let acme_line = format!(
+        r#"ligerito_rpc_tenant_requests_total{{tenant="acme",verdict="valid"}} {acme_valid}"#
+    );
     for line in [
-        r#"ligerito_rpc_tenant_requests_total{tenant="acme",verdict="valid"} 2"#,
+        acme_line.as_str(),
         r#"ligerito_rpc_tenant_requests_total{tenant="acme",verdict="rate_limited"} 1"#,
         r#"ligerito_rpc_tenant_requests_total{tenant="globex",verdict="valid"} 1"#,
         r#"ligerito_rpc_tenant_requests_total{tenant="globex",verdict="invalid"} 5"#,
@@ -158,11 +173,11 @@ async fn a_tenants_quota_holds_while_others_verify() {
         "[[tenant]]\nname = \"acme\"\nkeys = [\"acme-key\"]\nmax_concurrent = 1\n\
          [[tenant]]\nname = \"globex\"\nkeys = [\"globex-key\"]\n",
     );
-    let server = TestServer::start(RpcConfig {
+    let server = TestServer::start_slow(RpcConfig {
         workers: 2,
         queue: 8,
         max_batch: 4,
-        ..with_tenants(&file, slow())
+        ..with_tenants(&file, config())
     })
     .await;
     let acme = server.http_with(bearer("acme-key"));

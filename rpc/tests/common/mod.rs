@@ -5,7 +5,7 @@
 use jsonrpsee::core::ClientError;
 use jsonrpsee::http_client::{HeaderMap, HttpClient, HttpClientBuilder};
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
-use ligerito_executor::{Backend, Executor};
+use ligerito_executor::{Backend, Code, Executor};
 use ligerito_rpc::{serve, LigeritoRpc, RpcConfig, ServeError};
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -29,14 +29,15 @@ pub fn config() -> RpcConfig {
     }
 }
 
-/// The interpreter (about 60 ms for a 2^12 proof, 30 times the compiler),
-/// and no verdict cache, so that repeated calls overlap and queue.
-pub fn slow() -> RpcConfig {
-    RpcConfig {
-        backend: Backend::Interpreter,
-        cache_entries: 0,
-        ..RpcConfig::default()
-    }
+/// Upstream's verifier (the reference blob), for servers whose calls must
+/// overlap and queue: 83 M gas for a 2^12 proof, about 150 ms on the
+/// interpreter here, where our verifier takes 6 ms and a test's second
+/// call could find the first one finished.
+fn slow_executor() -> Arc<Executor> {
+    static EXECUTOR: OnceLock<Arc<Executor>> = OnceLock::new();
+    EXECUTOR
+        .get_or_init(|| Arc::new(Executor::with_code(Code::reference())))
+        .clone()
 }
 
 /// Waits for `condition`, failing the test rather than hanging.
@@ -82,9 +83,24 @@ pub struct TestServer {
 impl TestServer {
     /// Starts serving and returns once the guest is ready.
     pub async fn start(config: RpcConfig) -> Self {
+        Self::start_on(executor(), config).await
+    }
+
+    /// Starts a server whose verifications take long enough to overlap and
+    /// queue: upstream's verifier on the interpreter, no verdict cache.
+    pub async fn start_slow(config: RpcConfig) -> Self {
+        let config = RpcConfig {
+            backend: Backend::Interpreter,
+            cache_entries: 0,
+            ..config
+        };
+        Self::start_on(slow_executor(), config).await
+    }
+
+    async fn start_on(executor: Arc<Executor>, config: RpcConfig) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let rpc = LigeritoRpc::new(executor(), config).unwrap();
+        let rpc = LigeritoRpc::new(executor, config).unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, rpc.clone(), async {
             let _ = stopped.await;
