@@ -112,7 +112,8 @@ mod native {
         gas_limit: u64,
     ) -> Outcome {
         let (executor, backend) = shared_executor();
-        executor
+        let start = std::time::Instant::now();
+        let outcome = executor
             .verify_with(
                 &code(code_hash, bytes),
                 log_size,
@@ -120,7 +121,16 @@ mod native {
                 gas_limit,
                 *backend,
             )
-            .unwrap_or_else(|e| unavailable(e))
+            .unwrap_or_else(|e| unavailable(e));
+        log::debug!(
+            target: "ligerito",
+            "guest verified 2^{log_size} ({} bytes): {:?}, {} gas in {:.3} ms",
+            proof.len(),
+            outcome.verdict,
+            outcome.gas_used,
+            start.elapsed().as_secs_f64() * 1e3,
+        );
+        outcome
     }
 
     pub fn check_code(bytes: &[u8]) -> bool {
