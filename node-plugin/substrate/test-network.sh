@@ -68,7 +68,7 @@ wait_finalized "$a_rpc" 1 120
 wait_finalized "$b_rpc" 1 60
 echo "test-network: GRANDPA finalizes (alice and bob)" >&2
 
-"$prover" prove --size 20 --random -o "$work/proof-20.bin" 2>/dev/null
+"$prover" prove --size 20 --random -o "$work/proof-20.bin"
 facts=$(node "$here/client/network.mjs" drive "ws://127.0.0.1:$a_rpc" "ws://127.0.0.1:$b_rpc" "$work/proof-20.bin")
 
 kill -9 "$bob_pid"
