@@ -24,7 +24,13 @@ start=$(date +%s)
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  local rc=$?
+  for pid in "${pids[@]}"; do { kill "$pid" && wait "$pid"; } 2>/dev/null || true; done
+  if ((rc)); then
+    for log in "$work"/*.log; do
+      [[ -f $log ]] && { echo "== the last lines of $(basename "$log")"; tail -30 "$log"; } >&2
+    done
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,7 +60,6 @@ wait_finalized() {
     sleep 1
   done
   echo "test-network: FAILED: the node on port $1 did not finalize past #$2 in $3 s" >&2
-  tail -20 "$work"/*.log >&2
   exit 1
 }
 
@@ -65,7 +70,7 @@ for _ in $(seq 60); do
   [[ -n $alice_id ]] && break
   sleep 1
 done
-[[ -n $alice_id ]] || { echo "test-network: FAILED: alice did not start" >&2; cat "$work/alice.log" >&2; exit 1; }
+[[ -n $alice_id ]] || { echo "test-network: FAILED: alice did not start" >&2; exit 1; }
 bootnode="/ip4/127.0.0.1/tcp/$a_p2p/p2p/$alice_id"
 bob_key=0000000000000000000000000000000000000000000000000000000000000002
 start_node bob "$b_p2p" "$b_rpc" "$b_prom" "$bob_key" --bootnodes "$bootnode"
@@ -76,8 +81,7 @@ echo "test-network: GRANDPA finalizes (alice and bob)" >&2
 "$prover" prove --size 20 --random -o "$work/proof-20.bin"
 facts=$(node "$here/client/network.mjs" drive "ws://127.0.0.1:$a_rpc" "ws://127.0.0.1:$b_rpc" "$work/proof-20.bin")
 
-kill -9 "$bob_pid"
-wait "$bob_pid" 2>/dev/null || true
+{ kill -9 "$bob_pid"; wait "$bob_pid" || true; } 2>/dev/null
 echo "test-network: bob killed (SIGKILL) at alice's finalized #$(finalized "$a_rpc")" >&2
 start_node bob "$b_p2p" "$b_rpc" "$b_prom" "$bob_key" --bootnodes "$bootnode"
 after=$(finalized "$a_rpc")
