@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-target=${LIGERITO_SUBSTRATE_TARGET:-$HOME/.cache/ligerito-substrate/target}
+target=$(realpath -m "${LIGERITO_SUBSTRATE_TARGET:-$HOME/.cache/ligerito-substrate/target}")
 
 if ! command -v protoc >/dev/null; then
   echo "installing protobuf-compiler" >&2
