@@ -93,7 +93,7 @@ facts, resynced = json.loads(os.environ["FACTS"]), json.loads(os.environ["RESYNC
 block = facts["validBlock"]
 # The validator that did not author the block imported it from the network.
 importer = "alice" if facts["validAuthor"] == "bob" else "bob"
-log = open(os.path.join(os.environ["WORK"], f"{importer}.log")).read()
+log = open(os.path.join(os.environ["WORK"], f"{importer}.log"), errors="replace").read()
 imported = re.search(rf"block #{block} \(\S+\) from NetworkBroadcast imported in ([\d.]+) ms", log)
 guest = None
 if imported:
