@@ -18,31 +18,41 @@ fn properties() -> sc_service::Properties {
     properties
 }
 
-fn wasm() -> Result<&'static [u8], String> {
-    WASM_BINARY
-        .ok_or_else(|| "this node was built without its wasm runtime (SKIP_WASM_BUILD)".into())
+/// A chain of this runtime started from its genesis preset `preset`.
+fn chain_spec(
+    name: &str,
+    id: &str,
+    chain_type: ChainType,
+    preset: &str,
+) -> Result<ChainSpec, String> {
+    let wasm =
+        WASM_BINARY.ok_or("this node was built without its wasm runtime (SKIP_WASM_BUILD)")?;
+    Ok(ChainSpec::builder(wasm, None)
+        .with_name(name)
+        .with_id(id)
+        .with_chain_type(chain_type)
+        .with_protocol_id("ligerito")
+        .with_properties(properties())
+        .with_genesis_config_preset_name(preset)
+        .build())
 }
 
 /// `--dev`: Alice alone authors and finalizes.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-    Ok(ChainSpec::builder(wasm()?, None)
-        .with_name("Development")
-        .with_id("dev")
-        .with_chain_type(ChainType::Development)
-        .with_protocol_id("ligerito")
-        .with_properties(properties())
-        .with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
-        .build())
+    chain_spec(
+        "Development",
+        "dev",
+        ChainType::Development,
+        sp_genesis_builder::DEV_RUNTIME_PRESET,
+    )
 }
 
 /// `--chain local`: Alice and Bob author and finalize.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-    Ok(ChainSpec::builder(wasm()?, None)
-        .with_name("Local Testnet")
-        .with_id("local_testnet")
-        .with_chain_type(ChainType::Local)
-        .with_protocol_id("ligerito")
-        .with_properties(properties())
-        .with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-        .build())
+    chain_spec(
+        "Local Testnet",
+        "local_testnet",
+        ChainType::Local,
+        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+    )
 }
