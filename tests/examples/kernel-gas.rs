@@ -13,16 +13,18 @@
 //! guest that makes nothing but such calls.
 
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_executor::{kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_executor::{
+    kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS,
+};
 use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, GUEST_SHA256_BLOCKS};
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
-use polkavm_common::program::{asm, InstructionSetKind, Reg};
-use polkavm_common::writer::ProgramBlobBuilder;
+use ligerito_tests::hostile;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 15;
+const SLOTS: usize = 11;
 
 /// Calls, units of work and time of one kernel.
 #[derive(Default, Clone, Copy)]
@@ -37,8 +39,9 @@ struct Tally {
 /// guest/program/src/kernels.rs.
 #[derive(Default)]
 struct Counting {
-    /// compress, each, squeeze, blake3, tensor elements, tensor products, dot32, dot128
-    tallies: RefCell<[Tally; 8]>,
+    /// compress, each, squeeze, blake3, tensor elements, tensor products,
+    /// dot32, dot128, tensor points, dot32 setups, sha256_each items
+    tallies: RefCell<[Tally; SLOTS]>,
 }
 
 impl Counting {
@@ -66,6 +69,7 @@ impl Kernels for Counting {
     fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash> {
         let len = (prefix.len() + items.first().map_or(0, |i| i.len())) as u64;
         let blocks = items.len() as u64 * (len + 9).div_ceil(64);
+        self.time(10, items.len() as u64, || ());
         self.time(1, blocks, || Local.sha256_each(prefix, items))
     }
 
@@ -94,14 +98,16 @@ impl Kernels for Counting {
     }
 
     fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {
-        let elements = (t.y.len() + t.images.len() + t.points.len()) as u64;
+        let elements = (t.y.len() + t.images.len()) as u64;
         self.time(4, elements, || ());
+        self.time(8, t.points.len() as u64, || ());
         let products = t.products(t.factors().expect("fits"));
         self.time(5, products, || Local.eval_many(t))
     }
 
     fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
         let elements = rows.iter().map(Vec::len).sum::<usize>() as u64;
+        self.time(9, 1, || ());
         self.time(6, elements, || Local.dots32(rows, rs))
     }
 
@@ -138,36 +144,70 @@ fn guest_run(executor: &Executor, code: &Code, log_size: u32, proof: &[u8]) -> (
 
 /// A guest whose `verify` calls `blake3_each` on no items `calls` times.
 fn empty_calls(calls: u32) -> Code {
-    let data = polkavm_common::abi::MemoryMapBuilder::new(0x1000)
-        .rw_data_size(4096)
-        .build()
-        .expect("a memory map")
-        .rw_data_address();
-    let mut builder = ProgramBlobBuilder::new(InstructionSetKind::Latest64);
-    builder.set_rw_data_size(4096);
-    builder.add_import(b"blake3_each");
-    builder.add_export_by_basic_block(0, b"verify");
-    builder.set_code(
-        &[
-            asm::load_imm(Reg::A5, calls as i32),
-            asm::fallthrough(),
-            asm::load_imm(Reg::A0, data as i32),
-            asm::load_imm(Reg::A1, 32),
-            asm::load_imm(Reg::A2, 0),
-            asm::load_imm(Reg::A3, data as i32),
-            asm::ecalli(0),
-            asm::add_imm_64(Reg::A5, Reg::A5, -1),
-            asm::branch_not_eq_imm(Reg::A5, 0, 1),
-            asm::load_imm(Reg::A0, 0),
-            asm::ret(),
-        ],
-        &[],
-    );
-    Code::new(builder.into_vec().expect("a valid program"))
+    let d = hostile::data_address();
+    hostile::caller("blake3_each", &[d, 32, 0, d], Vec::new(), calls)
+}
+
+/// The time of `f`, the best of [`RUNS`] runs of `reps` calls each, per call.
+fn ps_per_call<T>(reps: u32, mut f: impl FnMut() -> T) -> f64 {
+    best(
+        (0..RUNS)
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..reps {
+                    std::hint::black_box(f());
+                }
+                start.elapsed().as_secs_f64() * 1e12 / f64::from(reps)
+            })
+            .collect(),
+    )
+}
+
+/// Per point of the `tensor_eval` a guest gets for the least gas: the most
+/// points, all distinct (so their sort is the longest), and factors that
+/// ignore them (so the descent is 2^12 - 1 products for any number of
+/// points); the products' own time taken out.
+fn ps_per_tensor_point(ps_per_product: f64) -> f64 {
+    const N: usize = 12;
+    let y: Vec<u128> = (1..=1u128 << N).collect();
+    let images = vec![1u128; N];
+    let points: Vec<u32> = (0..MAX_TENSOR_POINTS)
+        .map(|k| k.wrapping_mul(0x9e37_79b9))
+        .collect();
+    let t = Tensor {
+        y: &y,
+        images: &images,
+        width: 1,
+        from: 32,
+        points: &points,
+    };
+    let products = t.products(N);
+    let time = ps_per_call(20, || (t.products(N), Local::try_eval_many(&t)));
+    ((time - products as f64 * ps_per_product) / points.len() as f64).max(0.0)
+}
+
+/// What the compiler takes to read one item of guest memory on its own:
+/// `sha256_each` of one-byte items 4 KiB apart against the same items packed.
+fn ps_per_scattered_read(executor: &Executor) -> f64 {
+    const ITEMS: u32 = 4096;
+    let d = hostile::data_address();
+    let table = |spacing: u32| {
+        let table: Vec<u32> = (0..ITEMS).map(|k| d + (64 << 10) + spacing * k).collect();
+        let out = d + hostile::DATA_SIZE - 32 * ITEMS;
+        hostile::caller(
+            "sha256_each",
+            &[d, ITEMS, 1, d, 0, out],
+            hostile::words(&table),
+            1,
+        )
+    };
+    let (packed, _) = guest_run(executor, &table(1), 20, &[]);
+    let (scattered, _) = guest_run(executor, &table(4096), 20, &[]);
+    ((scattered - packed) / f64::from(ITEMS)).max(0.0)
 }
 
 /// The committed prices, by tally slot.
-const COMMITTED: [u64; 8] = [
+const COMMITTED: [u64; SLOTS] = [
     kernel_gas::SHA256_BLOCK,
     kernel_gas::SHA256_BLOCK,
     kernel_gas::SHA256_SQUEEZE,
@@ -176,11 +216,14 @@ const COMMITTED: [u64; 8] = [
     kernel_gas::TENSOR_PRODUCT,
     kernel_gas::DOT32_ELEMENT,
     kernel_gas::DOT128_ELEMENT,
+    kernel_gas::TENSOR_POINT,
+    kernel_gas::DOT32_SETUP,
+    kernel_gas::SHA256_ITEM,
 ];
 
 /// A verification of 2^`log_size` (seed 1), counted: the kernels' tally and
 /// the gas of the guest's own code.
-fn count(executor: &Executor, log_size: u32) -> ([Tally; 8], u64) {
+fn count(executor: &Executor, log_size: u32) -> ([Tally; SLOTS], u64) {
     let proof = ligerito_tests::proof_with_seed(log_size, 1);
     let config = ligerito_sizes::get(log_size)
         .expect("a size")
@@ -202,9 +245,10 @@ fn count(executor: &Executor, log_size: u32) -> ([Tally; 8], u64) {
     (tally, outcome.gas_used - charged)
 }
 
-/// Kernel calls (tensor elements and products are one call).
-fn calls(tally: &[Tally; 8]) -> u64 {
-    tally.iter().map(|t| t.calls).sum::<u64>() - tally[4].calls
+/// Kernel calls (a tensor's elements, products and points are one call, as
+/// are a dot32's setup and elements).
+fn calls(tally: &[Tally; SLOTS]) -> u64 {
+    tally[..8].iter().map(|t| t.calls).sum::<u64>() - tally[4].calls
 }
 
 const NAMES: [&str; 8] = [
@@ -212,14 +256,15 @@ const NAMES: [&str; 8] = [
 ];
 
 /// Where the gas goes at `prices` and `call`, as a Markdown table.
-fn print_profile(tally: &[Tally; 8], guest_gas: u64, prices: [u64; 8], call: u64) {
+fn print_profile(tally: &[Tally; SLOTS], guest_gas: u64, prices: [u64; SLOTS], call: u64) {
     eprintln!("| kernel | calls | units | gas (work + calls) |\n|---|---|---|---|");
     for k in (0..8).filter(|&k| k != 4) {
         let work = tally[k].units * prices[k]
-            + if k == 5 {
-                tally[4].units * prices[4]
-            } else {
-                0
+            + match k {
+                1 => tally[10].units * prices[10],
+                5 => tally[4].units * prices[4] + tally[8].units * prices[8],
+                6 => tally[9].units * prices[9],
+                _ => 0,
             };
         eprintln!(
             "| {} | {} | {} | {work} + {} |",
@@ -254,7 +299,7 @@ fn main() {
     let proof = ligerito_tests::proof_with_seed(20, 1);
     let config = ligerito_sizes::get(20).expect("2^20").verifier_config();
     let decoded = ligerito_tests::decode(&proof);
-    let runs: Vec<[Tally; 8]> = (0..RUNS)
+    let runs: Vec<[Tally; SLOTS]> = (0..RUNS)
         .map(|_| {
             let counting = Counting::default();
             let verdict = ligerito_pvm_verifier::verify_with(&config, &decoded, &counting);
@@ -270,6 +315,16 @@ fn main() {
         )
     };
     let sha256_block = price(best(vec![ps_per_unit(0), ps_per_unit(1)]));
+    let tensor_point = price(ps_per_tensor_point(ps_per_unit(5)));
+    let ps_per_block = best(vec![ps_per_unit(0), ps_per_unit(1)]);
+    let one_byte = [[0u8]; 1024];
+    let items: Vec<&[u8]> = one_byte.iter().map(|b| &b[..]).collect();
+    let ps_per_item = ps_per_call(20, || Local.sha256_each(&[], &items)) / 1024.0;
+    let sha256_item = price((ps_per_item - ps_per_block).max(0.0));
+    let read = price(ps_per_scattered_read(&executor));
+    let dot32_setup = price(ps_per_call(1000, || {
+        Local::prepare_dots::<BinaryElem32>(&[3], 1, 2)
+    }));
     let dot128 = price(ps_per_unit(7));
     // reading a value is a small part of a row element's fold
     let tensor_element = dot128.div_ceil(16);
@@ -282,12 +337,25 @@ fn main() {
         price(ps_per_unit(5)),
         price(ps_per_unit(6)),
         dot128,
+        tensor_point,
+        dot32_setup,
+        sha256_item,
     ];
     let prices = [
         (
             "SHA256_BLOCK",
             new[0],
             "Per 64-byte block compressed (`sha256_compress`, `sha256_each`).",
+        ),
+        (
+            "SHA256_ITEM",
+            new[10],
+            "Per item of `sha256_each`: a digest's set-up and finish.",
+        ),
+        (
+            "READ",
+            read,
+            "Per item a kernel reads on its own (`sha256_each`, `row_dots`), when the\n/// items lie too far apart to read in one go.",
         ),
         (
             "SHA256_SQUEEZE",
@@ -302,7 +370,12 @@ fn main() {
         (
             "TENSOR_ELEMENT",
             new[4],
-            "Per GF(2^128) value or point `tensor_eval` reads.",
+            "Per GF(2^128) value `tensor_eval` reads.",
+        ),
+        (
+            "TENSOR_POINT",
+            new[8],
+            "Per point of `tensor_eval`: read, sorted among at most 4,096, written.",
         ),
         (
             "TENSOR_PRODUCT",
@@ -318,6 +391,11 @@ fn main() {
             "DOT128_ELEMENT",
             new[7],
             "Per GF(2^128) row element (`row_dots`).",
+        ),
+        (
+            "DOT32_SETUP",
+            new[9],
+            "Per `row_dots` call on GF(2^32) rows: its two embedding tables.",
         ),
     ];
 

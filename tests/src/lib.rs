@@ -3,6 +3,7 @@
 //! and helpers that tamper with one part of a proof.
 
 pub mod golden;
+pub mod hostile;
 
 use ligerito::transcript::FiatShamir;
 use ligerito::FinalizedLigeritoProof;

@@ -13,15 +13,24 @@
 pub const CALL: u64 = 773;
 /// Per 64-byte block compressed (`sha256_compress`, `sha256_each`).
 pub const SHA256_BLOCK: u64 = 249;
+/// Per item of `sha256_each`: a digest's set-up and finish.
+pub const SHA256_ITEM: u64 = 500;
 /// Per transcript squeeze (`sha256_squeeze`).
 pub const SHA256_SQUEEZE: u64 = 439;
 /// Per item of at most 64 bytes (`blake3_each`).
 pub const BLAKE3_ITEM: u64 = 501;
-/// Per GF(2^128) value or point `tensor_eval` reads.
+/// Per GF(2^128) value `tensor_eval` reads.
 pub const TENSOR_ELEMENT: u64 = 4;
+/// Per point of `tensor_eval`: read, sorted among at most 4,096, written.
+pub const TENSOR_POINT: u64 = 100;
 /// Per GF(2^128) product of `tensor_eval`'s descent.
 pub const TENSOR_PRODUCT: u64 = 65;
 /// Per GF(2^32) row element (`row_dots`).
 pub const DOT32_ELEMENT: u64 = 38;
 /// Per GF(2^128) row element (`row_dots`).
 pub const DOT128_ELEMENT: u64 = 56;
+/// Per item a kernel reads on its own (`sha256_each`, `row_dots`), when the
+/// items lie too far apart to read in one go.
+pub const READ: u64 = 5000;
+/// Per `row_dots` call on GF(2^32) rows: its two embedding tables.
+pub const DOT32_SETUP: u64 = 10000;

@@ -104,8 +104,9 @@ fn write(
 
 /// Hands the `len`-byte items at `addresses` to `f` in order. Reading guest
 /// memory costs the compiler a system call, so items that lie close together
-/// (as a guest's allocations of one batch do) are read in one go; the
-/// results are the same either way.
+/// (as a guest's allocations of one batch do) are read in one go, and items
+/// that do not are charged [`gas::READ`] each before they are read apart;
+/// the results are the same either way.
 fn each_item(
     instance: &mut RawInstance,
     kernel: &'static str,
@@ -125,6 +126,7 @@ fn each_item(
             f(&bytes[at..at + len as usize]);
         }
     } else {
+        charge(instance, addresses.len() as u64 * gas::READ)?;
         for &a in addresses {
             f(&read(instance, kernel, a, len)?);
         }
@@ -191,10 +193,12 @@ fn sha256_each(
     const K: &str = "sha256_each";
     let i = caller.instance;
     let blocks = sha256_blocks(u64::from(item_len) + u64::from(prefix_len));
-    charge(
-        i,
-        gas::CALL + u64::from(count).saturating_mul(blocks.saturating_mul(gas::SHA256_BLOCK)),
-    )?;
+    let per_item = gas::SHA256_ITEM + blocks.saturating_mul(gas::SHA256_BLOCK);
+    charge(i, gas::CALL + u64::from(count).saturating_mul(per_item))?;
+    if count == 0 {
+        // the prefix is paid for per item: with none, it is not read
+        return Ok(());
+    }
     let item_bytes = span(K, item_len, 1)?;
     let prefix = read(i, K, prefix, span(K, prefix_len, 1)?)?;
     let table = addresses(&read(i, K, items, span(K, count, 4)?)?);
@@ -259,24 +263,76 @@ fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
     let [leaves, n_leaves, siblings, n_siblings, layers, n_layers, plan, n_plan] =
         words::<8>(i, K, args)?;
     charge(i, gas::CALL + u64::from(n_plan) * gas::BLAKE3_ITEM)?;
-    let leaves = hashes(&read(i, K, leaves, span(K, n_leaves, 32)?)?);
-    let siblings = hashes(&read(i, K, siblings, span(K, n_siblings, 32)?)?);
-    let layers = addresses(&read(i, K, layers, span(K, n_layers, 4)?)?);
+    // Only the plan is priced, so nothing is read or looped over that the
+    // plan does not bound: every layer hashes at least one of its pairs,
+    // and only the leaves and siblings it names are read.
+    if n_layers > n_plan {
+        return Err(refuse(K, format!("{n_layers} layers for {n_plan} pairs")));
+    }
     let plan: Vec<[u32; 2]> = addresses(&read(i, K, plan, span(K, n_plan, 8)?)?)
         .chunks_exact(2)
         .map(|p| [p[0], p[1]])
         .collect();
+    let layers = addresses(&read(i, K, layers, span(K, n_layers, 4)?)?);
+    if layers.is_empty()
+        || layers.contains(&0)
+        || layers.iter().map(|&n| u64::from(n)).sum::<u64>() != plan.len() as u64
+    {
+        return Err(refuse(
+            K,
+            "the layers do not split the plan into non-empty parts",
+        ));
+    }
+    let first = &plan[..layers.first().map_or(0, |&n| n as usize)];
+    let named = |refs: &mut dyn Iterator<Item = u32>| refs.map(|r| r + 1).max().unwrap_or(0);
+    let leaves_named = named(
+        &mut first
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|r| r & merkle::SIBLING == 0),
+    );
+    let siblings_named = named(
+        &mut plan
+            .iter()
+            .flatten()
+            .filter(|&&r| r & merkle::SIBLING != 0)
+            .map(|&r| r & !merkle::SIBLING),
+    );
+    if leaves_named > n_leaves || siblings_named > n_siblings {
+        return Err(refuse(K, MISSING_NODE));
+    }
+    let leaves = hashes(&read(i, K, leaves, span(K, leaves_named, 32)?)?);
+    let siblings = hashes(&read(i, K, siblings, span(K, siblings_named, 32)?)?);
     let top = merkle::tree(&Local, &leaves, &siblings, &layers, &plan)
-        .ok_or_else(|| refuse(K, "the plan names a node or sibling that does not exist"))?;
+        .ok_or_else(|| refuse(K, MISSING_NODE))?;
     write(i, K, out, top.as_flattened())
 }
+
+const MISSING_NODE: &str = "the plan names a node or sibling that does not exist";
 
 fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
     const K: &str = "tensor_eval";
     let i = caller.instance;
     let [y, y_len, images, images_len, width, from, points, points_len] = words::<8>(i, K, args)?;
-    let elements = u64::from(y_len) + u64::from(images_len) + u64::from(points_len);
-    charge(i, gas::CALL + elements * gas::TENSOR_ELEMENT)?;
+    let elements = u64::from(y_len) + u64::from(images_len);
+    charge(
+        i,
+        gas::CALL + elements * gas::TENSOR_ELEMENT + u64::from(points_len) * gas::TENSOR_POINT,
+    )?;
+    let n = y_len.checked_ilog2().unwrap_or(0);
+    if y_len != 1 << n || u64::from(images_len) != u64::from(n) * u64::from(width) {
+        return Err(refuse(
+            K,
+            "y is not 2^n values or images not n rows of width",
+        ));
+    }
+    if points_len > MAX_TENSOR_POINTS {
+        return Err(refuse(
+            K,
+            format!("{points_len} points (at most {MAX_TENSOR_POINTS})"),
+        ));
+    }
     let y = u128s(&read(i, K, y, span(K, y_len, 16)?)?);
     let images = u128s(&read(i, K, images, span(K, images_len, 16)?)?);
     let points = addresses(&read(i, K, points, span(K, points_len, 4)?)?);
@@ -287,14 +343,19 @@ fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
         from: from as usize,
         points: &points,
     };
-    let n = t
-        .factors()
-        .ok_or_else(|| refuse(K, "y is not 2^n values or images not n rows of width"))?;
-    charge(i, t.products(n).saturating_mul(gas::TENSOR_PRODUCT))?;
+    charge(
+        i,
+        t.products(n as usize).saturating_mul(gas::TENSOR_PRODUCT),
+    )?;
     let values = Local::try_eval_many(&t).expect("factors checked");
     let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
     write(i, K, out, &bytes)
 }
+
+/// The most points one `tensor_eval` takes: a point's price covers sorting
+/// it among at most this many. The verifier asks for one point per query
+/// ([`ligerito_sizes::NUM_QUERIES`], 148), at every size.
+pub const MAX_TENSOR_POINTS: u32 = 1 << 12;
 
 fn row_dots(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
     const K: &str = "row_dots";
@@ -306,7 +367,9 @@ fn row_dots(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostEr
         _ => return Err(refuse(K, format!("elements of {elem_bytes} bytes"))),
     };
     let elements = u64::from(rows) * u64::from(row_len);
-    charge(i, gas::CALL + elements.saturating_mul(per_element))?;
+    // GF(2^32) rows take two 1,024-entry tables per call
+    let setup = if elem_bytes == 4 { gas::DOT32_SETUP } else { 0 };
+    charge(i, gas::CALL + setup + elements.saturating_mul(per_element))?;
     if rs_len >= 32 || u64::from(row_len) != 1 << rs_len {
         return Err(refuse(
             K,

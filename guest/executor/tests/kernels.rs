@@ -2,7 +2,8 @@
 //! with a named error, or runs out of gas, before the host does the work,
 //! and both backends end the same way.
 
-use ligerito_executor::{Backend, Code, Executor, Outcome, Verdict};
+use ligerito_executor::kernel_gas as price;
+use ligerito_executor::{Backend, Code, Executor, Outcome, Verdict, MAX_TENSOR_POINTS};
 use polkavm_common::program::{asm, InstructionSetKind, Reg};
 use polkavm_common::writer::ProgramBlobBuilder;
 
@@ -38,6 +39,14 @@ fn caller_with_data(kernel: &str, args: &[u32], data: Vec<u8>) -> Code {
     builder.add_export_by_basic_block(0, b"verify");
     builder.set_code(&code, &[]);
     Code::new(builder.into_vec().expect("a valid program"))
+}
+
+/// A guest's data: `words` (little-endian) from its start, then zeros up
+/// to `len` bytes.
+fn words_then_zeros(words: &[u32], len: usize) -> Vec<u8> {
+    let mut data: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    data.resize(len, 0);
+    data
 }
 
 fn run(backend: Backend, code: &Code) -> Outcome {
@@ -93,6 +102,69 @@ ligerito_executor::per_backend! {
             outcome.message,
             "trap: host kernel blake3_tree: the plan names a node or sibling that does not exist"
         );
+    }
+
+    fn reads_no_prefix_for_no_items(backend) {
+        // a 64 MiB prefix at an address that is not the guest's
+        let outcome = run(backend, &caller_of("sha256_each", &[0, 0, 32, 0xfff0_0000, 1 << 26, 0]));
+        assert_eq!(outcome.verdict, Verdict::Valid, "{}", outcome.message);
+        assert!(outcome.gas_used < price::CALL + 100, "{}", outcome.gas_used);
+    }
+
+    fn reads_only_the_leaves_and_siblings_the_plan_names(backend) {
+        // args at +0, out at +32; 2 of 2^21 claimed leaves at +64 (the rest
+        // lies past the guest's memory), 2^21 claimed siblings at 0xfff00000;
+        // layers [1] at +128, plan [[0, 1]] at +136
+        let base = data_address();
+        let args = [base + 64, 1 << 21, 0xfff0_0000, 1 << 21, base + 128, 1, base + 136, 1];
+        let mut data = words_then_zeros(&args, 144);
+        data[128..144].copy_from_slice(&words_then_zeros(&[1, 0, 1], 16));
+        let outcome = run(backend, &caller_with_data("blake3_tree", &[base, base + 32], data));
+        assert_eq!(outcome.verdict, Verdict::Valid, "{}", outcome.message);
+        assert!(outcome.gas_used < price::CALL + price::BLAKE3_ITEM + 100);
+    }
+
+    fn refuses_layers_the_plan_does_not_pay_for(backend) {
+        // 2^20 layers of nothing for one pair; then an empty layer
+        let base = data_address();
+        let args = [base + 64, 2, base, 0, base + 128, 1 << 20, base + 136, 1];
+        let code = caller_with_data("blake3_tree", &[base, base + 32], words_then_zeros(&args, 144));
+        let outcome = run(backend, &code);
+        assert_eq!(outcome.message, "trap: host kernel blake3_tree: 1048576 layers for 1 pairs");
+        let args = [base + 64, 2, base, 0, base + 128, 2, base + 136, 2];
+        let mut data = words_then_zeros(&args, 160);
+        data[128..136].copy_from_slice(&words_then_zeros(&[0, 2], 8));
+        let outcome = run(backend, &caller_with_data("blake3_tree", &[base, base + 32], data));
+        assert_eq!(
+            outcome.message,
+            "trap: host kernel blake3_tree: the layers do not split the plan into non-empty parts"
+        );
+    }
+
+    fn pays_for_points_and_takes_no_more_than_it_prices(backend) {
+        // y: one value at +64; no images; points at +128
+        let base = data_address();
+        let points = MAX_TENSOR_POINTS + 1;
+        let args = [base + 64, 1, base, 0, 0, 0, base + 128, points];
+        let code = caller_with_data("tensor_eval", &[base, base + 32], words_then_zeros(&args, 128));
+        let outcome = run(backend, &code);
+        assert_eq!(
+            outcome.message,
+            format!("trap: host kernel tensor_eval: {points} points (at most {MAX_TENSOR_POINTS})")
+        );
+        assert!(outcome.gas_used >= price::CALL + u64::from(points) * price::TENSOR_POINT);
+        // parts that do not fit are refused before anything is read
+        refused(backend, "tensor_eval", &[data_address(), 0], "y is not 2^n values");
+    }
+
+    fn pays_for_a_dot_products_tables_with_no_rows(backend) {
+        // no rows of 2 GF(2^32) elements, one challenge at +64
+        let base = data_address();
+        let args = [base, 0, 2, 4, base + 64, 1];
+        let code = caller_with_data("row_dots", &[base, base + 32], words_then_zeros(&args, 96));
+        let outcome = run(backend, &code);
+        assert_eq!(outcome.verdict, Verdict::Valid, "{}", outcome.message);
+        assert!(outcome.gas_used >= price::CALL + price::DOT32_SETUP);
     }
 
     fn charges_before_the_work_and_runs_out_of_gas(backend) {
