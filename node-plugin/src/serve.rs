@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 use ligerito_executor::{Backend, Executor};
-use ligerito_rpc::{serve_metrics, LigeritoRpc, RpcConfig, SharedCacheConfig};
+use ligerito_rpc::{serve_metrics, CacheSecret, LigeritoRpc, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -64,8 +64,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = RpcConfig::default().cache_bytes)]
     cache_bytes: usize,
     /// A verdict cache shared by every instance: redis://[:PASSWORD@]HOST[:PORT][/DB].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "cache_secret_file")]
     cache_url: Option<String>,
+    /// The key that authenticates shared-cache values: a file of 32 to 4096 bytes, the same
+    /// on every instance, e.g. made with `head -c 32 /dev/urandom > FILE`.
+    #[arg(long, value_name = "PATH", requires = "cache_url")]
+    cache_secret_file: Option<PathBuf>,
     /// Export traces (spans of each request, its queueing and its guest run) to this
     /// OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces.
     #[arg(long, value_name = "URL")]
@@ -103,6 +107,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .map(str::to_owned),
         );
     }
+    let shared_cache = match (args.cache_url, args.cache_secret_file) {
+        (Some(url), Some(secret)) => Some(SharedCacheConfig {
+            url,
+            ttl: Duration::from_secs(args.cache_ttl),
+            timeout: Duration::from_millis(args.cache_timeout_ms),
+            secret: CacheSecret::read(&secret)?,
+        }),
+        // clap requires both or neither.
+        _ => None,
+    };
     let config = RpcConfig {
         gas_limit: args.gas,
         backend: args.backend.unwrap_or(defaults.backend),
@@ -116,11 +130,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         rate_limit: args.rate_limit,
         cache_entries: args.cache_entries,
         cache_bytes: args.cache_bytes,
-        shared_cache: args.cache_url.map(|url| SharedCacheConfig {
-            url,
-            ttl: Duration::from_secs(args.cache_ttl),
-            timeout: Duration::from_millis(args.cache_timeout_ms),
-        }),
+        shared_cache,
     };
     let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
     let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);

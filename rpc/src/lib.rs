@@ -31,7 +31,7 @@ pub use config::{ConfigError, RpcConfig};
 pub use metrics::serve_metrics;
 pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, ServeError, SystemRpc};
-pub use shared::{SharedCacheConfig, SharedCacheError};
+pub use shared::{CacheSecret, SharedCacheConfig, SharedCacheError, MAX_SECRET, MIN_SECRET};
 pub use tenants::{TenantsError, MAX_FILE as MAX_TENANTS_FILE, MAX_KEY, MAX_TENANTS};
 
 use cache::VerdictCache;

@@ -4,6 +4,7 @@ use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
 use crate::cache::Key;
 use crate::error;
 use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
+use crate::rate::client_bucket;
 use crate::tenants::{KeyDigest, Refusal, Tenant};
 use crate::workers::{Busy, Done, Job};
 use crate::LigeritoRpc;
@@ -161,7 +162,7 @@ impl LigeritoRpc {
         let (Some(limiter), Some(ip)) = (&self.shared.rate, client) else {
             return Ok(());
         };
-        if limiter.try_take(ip, cost) {
+        if limiter.try_take(client_bucket(ip), cost) {
             Ok(())
         } else {
             Err(error::rate_limited(limiter.per_second()))

@@ -28,8 +28,7 @@ pub struct RequestLabels {
 pub struct SharedErrorLabels {
     /// `get` or `set`.
     pub op: &'static str,
-    /// `unavailable` (no connection), `timeout`, `redis` (an error reply)
-    /// or `garbage` (a value that does not decode).
+    /// `unavailable` (no connection), `timeout` or `redis` (an error reply).
     pub error: &'static str,
 }
 
@@ -65,6 +64,7 @@ pub struct Metrics {
     pub cache_hits: Counter,
     pub cache_misses: Counter,
     pub shared_cache_hits: Counter,
+    pub shared_cache_rejected: Counter,
     pub shared_cache_errors: Family<SharedErrorLabels, Counter>,
     pub tenant_requests: Family<TenantLabels, Counter>,
     pub tenant_reloads: Family<ReloadLabels, Counter>,
@@ -87,6 +87,7 @@ impl Default for Metrics {
             cache_hits: Counter::default(),
             cache_misses: Counter::default(),
             shared_cache_hits: Counter::default(),
+            shared_cache_rejected: Counter::default(),
             shared_cache_errors: Family::default(),
             tenant_requests: Family::default(),
             tenant_reloads: Family::default(),
@@ -143,6 +144,12 @@ impl Metrics {
             "ligerito_rpc_shared_cache_hits",
             "Proofs answered from the shared (Redis) verdict cache",
             self.shared_cache_hits.clone(),
+        );
+        registry.register(
+            "ligerito_rpc_shared_cache_rejected",
+            "Values read from the shared verdict cache with a wrong tag or content (forged, \
+             moved, another secret's, malformed); each proof was verified",
+            self.shared_cache_rejected.clone(),
         );
         registry.register(
             "ligerito_rpc_shared_cache_errors",

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::Instant;
 
@@ -62,6 +62,18 @@ impl<K: Hash + Eq> RateLimiter<K> {
     }
 }
 
+/// The bucket `ip` draws from: an IPv4 address, or the /64 network of an
+/// IPv6 one, since a single host is usually given a whole /64 and could
+/// otherwise take a fresh bucket with every address in it. An IPv4-mapped
+/// IPv6 address (`::ffff:a.b.c.d`, a dual-stack socket's IPv4 client) is
+/// its IPv4 address.
+pub fn client_bucket(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !(u128::MAX >> 64))),
+        v4 => v4,
+    }
+}
+
 impl Bucket {
     fn refill(&self, now: Instant, rate: f64, burst: f64) -> f64 {
         let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
@@ -84,5 +96,27 @@ mod tests {
         assert!(limiter.try_take(b, 4));
         std::thread::sleep(std::time::Duration::from_millis(600));
         assert!(limiter.try_take(a, 1));
+    }
+
+    #[test]
+    fn ipv6_clients_share_the_bucket_of_their_64() {
+        let bucket = |ip: &str| client_bucket(ip.parse().unwrap()).to_string();
+        assert_eq!(bucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::");
+        assert_eq!(bucket("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::");
+        assert_eq!(bucket("2001:db8:1:3::1"), "2001:db8:1:3::");
+        assert_eq!(bucket("::1"), "::");
+        assert_eq!(bucket("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(bucket("192.0.2.7"), "192.0.2.7");
+        assert_eq!(bucket("192.0.2.8"), "192.0.2.8");
+
+        let limiter = RateLimiter::new(1, 2);
+        let take = |ip: &str| limiter.try_take(client_bucket(ip.parse().unwrap()), 1);
+        assert!(take("2001:db8::1"));
+        assert!(take("2001:db8::ffff:2"));
+        assert!(!take("2001:db8::3"));
+        assert!(take("2001:db8:0:1::1"));
+        assert!(take("::ffff:10.0.0.1"));
+        assert!(take("10.0.0.1"));
+        assert!(!take("::ffff:10.0.0.1"));
     }
 }

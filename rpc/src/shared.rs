@@ -1,17 +1,38 @@
 //! The verdict cache shared by every instance: Redis, each entry with a TTL.
 //!
-//! Every failure here (no connection, a timeout, an error reply, a value
-//! that does not decode) is logged at debug, counted in
-//! `ligerito_rpc_shared_cache_errors_total` and taken as a miss, so the proof
-//! is verified: the shared cache never fails a request and never changes a
-//! verdict. Each operation is bounded by the cache timeout; values are read
-//! with `GETRANGE`, so Redis never sends more than [`MAX_VALUE`] bytes.
+//! Every failure here (no connection, a timeout, an error reply) is logged
+//! at debug, counted in `ligerito_rpc_shared_cache_errors_total` and taken
+//! as a miss, so the proof is verified: the shared cache never fails a
+//! request and never changes a verdict. Each operation is bounded by the
+//! cache timeout; values are read with `GETRANGE`, so Redis never sends more
+//! than [`MAX_VALUE`] bytes.
+//!
+//! Whoever can write to Redis can compute any entry's key, so a value is
+//! only believed if it carries an HMAC-SHA-256 tag, under a secret only the
+//! instances hold, of its key and its content. A value whose tag or content
+//! is wrong (forged, moved from another key, written under another secret,
+//! cut short or malformed) is counted in
+//! `ligerito_rpc_shared_cache_rejected_total` and is a miss too.
+//!
+//! The value stored under `ligerito:verdict:v2:<hex key>`:
+//!
+//! | bytes | what |
+//! |---|---|
+//! | 32 | HMAC-SHA-256, under the secret, of the 32-byte cache key followed by the rest |
+//! | rest | [`Entry`], SCALE: the format byte `2`, then the [`Outcome`] (verdict index, exit code, gas as u64 LE, message as compact length and UTF-8) |
+//!
+//! The rest is decoded whole: a byte left over rejects the value.
 
 use crate::cache::Key;
 use crate::metrics::{Metrics, SharedErrorLabels};
-use ligerito_executor::{Outcome, Verdict};
+use codec::{Decode, DecodeAll, Encode};
+use hmac::{Hmac, Mac};
+use ligerito_executor::Outcome;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use sha2::Sha256;
 use std::future::Future;
+use std::io::Read;
+use std::path::Path;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -19,14 +40,101 @@ use tokio::sync::Mutex;
 pub const MAX_URL: usize = 2048;
 /// Longest message kept in a shared entry; a longer one is not shared.
 const MAX_MESSAGE: usize = 1024;
-/// Format tag, the key, exit code, verdict, gas, message length, message.
-const HEADER: usize = 1 + 32 + 1 + 1 + 8 + 2;
-pub const MAX_VALUE: usize = HEADER + MAX_MESSAGE;
-const FORMAT: u8 = 1;
+/// HMAC-SHA-256's output.
+const TAG: usize = 32;
+/// The tag, then the format, verdict, exit code, gas, message length (a
+/// compact integer: 2 bytes up to 16,383) and the message.
+pub const MAX_VALUE: usize = TAG + 1 + 1 + 1 + 8 + 2 + MAX_MESSAGE;
+/// Goes with the `v2` in [`PREFIX`]: a new layout takes a new prefix, so
+/// instances never read values of another layout, which simply expire.
+const FORMAT: u8 = 2;
 /// Keys are this prefix and the hex of the cache key.
-const PREFIX: &str = "ligerito:verdict:";
+const PREFIX: &str = "ligerito:verdict:v2:";
 /// After a failed connection attempt, lookups miss at once for this long.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+/// The fewest bytes a secret may have: HMAC-SHA-256's output.
+pub const MIN_SECRET: usize = 32;
+/// The most bytes read from a secret file.
+pub const MAX_SECRET: usize = 4096;
+
+/// What a value holds after its tag.
+#[derive(Encode, Decode)]
+struct Entry {
+    format: u8,
+    outcome: Outcome,
+}
+
+/// The key that tags shared-cache values; every instance sharing a Redis
+/// needs the same one.
+#[derive(Clone)]
+pub struct CacheSecret(Hmac<Sha256>);
+
+impl CacheSecret {
+    /// At least [`MIN_SECRET`] and at most [`MAX_SECRET`] bytes, used as
+    /// they are.
+    pub fn new(secret: &[u8]) -> Result<Self, SharedCacheError> {
+        if secret.len() < MIN_SECRET {
+            return Err(SharedCacheError::ShortSecret(secret.len()));
+        }
+        if secret.len() > MAX_SECRET {
+            return Err(SharedCacheError::LongSecret);
+        }
+        let mac = Hmac::new_from_slice(secret).expect("HMAC takes a key of any length");
+        Ok(Self(mac))
+    }
+
+    /// The whole content of the file at `path` (a trailing newline included).
+    pub fn read(path: &Path) -> Result<Self, SharedCacheError> {
+        let unreadable = |e: std::io::Error| SharedCacheError::SecretFile {
+            path: path.display().to_string(),
+            error: e.to_string(),
+        };
+        let mut secret = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_SECRET as u64 + 1).read_to_end(&mut secret))
+            .map_err(unreadable)?;
+        Self::new(&secret)
+    }
+
+    /// The value stored for `outcome` under `key`; `None` for a message too
+    /// long to share.
+    fn seal(&self, key: &Key, outcome: &Outcome) -> Option<Vec<u8>> {
+        if outcome.message.len() > MAX_MESSAGE {
+            return None;
+        }
+        let entry = Entry {
+            format: FORMAT,
+            outcome: outcome.clone(),
+        }
+        .encode();
+        let mut value = self.mac(key, &entry).finalize().into_bytes().to_vec();
+        value.extend_from_slice(&entry);
+        Some(value)
+    }
+
+    /// The outcome in `value` if its tag is this secret's for `key` and
+    /// what follows is one whole entry of this format.
+    fn open(&self, key: &Key, value: &[u8]) -> Option<Outcome> {
+        let (tag, entry) = value.split_at_checked(TAG)?;
+        self.mac(key, entry).verify_slice(tag).ok()?;
+        let entry = Entry::decode_all(&mut &entry[..]).ok()?;
+        (entry.format == FORMAT).then_some(entry.outcome)
+    }
+
+    fn mac(&self, key: &Key, entry: &[u8]) -> Hmac<Sha256> {
+        let mut mac = self.0.clone();
+        mac.update(key);
+        mac.update(entry);
+        mac
+    }
+}
+
+/// Never shows the secret.
+impl std::fmt::Debug for CacheSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CacheSecret(..)")
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct SharedCacheConfig {
@@ -36,6 +144,8 @@ pub struct SharedCacheConfig {
     pub ttl: Duration,
     /// The most a lookup or a store may take (connecting included).
     pub timeout: Duration,
+    /// Tags every value written and checks every value read.
+    pub secret: CacheSecret,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -48,12 +158,19 @@ pub enum SharedCacheError {
     NoTtl,
     #[error("cache timeout must be more than 0")]
     NoTimeout,
+    #[error("cache secret: {0} bytes, fewer than {MIN_SECRET}; make one with `head -c 32 /dev/urandom > FILE`")]
+    ShortSecret(usize),
+    #[error("cache secret: more than {MAX_SECRET} bytes")]
+    LongSecret,
+    #[error("cache secret file {path}: {error}")]
+    SecretFile { path: String, error: String },
 }
 
 pub struct SharedCache {
     client: redis::Client,
     ttl_secs: u64,
     timeout: Duration,
+    secret: CacheSecret,
     connection: Mutex<Connection>,
     metrics: Metrics,
 }
@@ -82,6 +199,7 @@ impl SharedCache {
             client,
             ttl_secs: config.ttl.as_secs(),
             timeout: config.timeout,
+            secret: config.secret.clone(),
             connection: Mutex::new(Connection::Down(Instant::now())),
             metrics,
         })
@@ -110,11 +228,15 @@ impl SharedCache {
                 if value.is_empty() {
                     return None;
                 }
-                let decoded = decode(key, &value);
-                if decoded.is_none() {
-                    self.failed("get", "garbage", "a value that does not decode");
+                let outcome = self.secret.open(key, &value);
+                if outcome.is_none() {
+                    tracing::debug!(
+                        "shared verdict cache: rejected the value of {}",
+                        redis_key(key)
+                    );
+                    self.metrics.shared_cache_rejected.inc();
                 }
-                decoded
+                outcome
             })
             .collect()
     }
@@ -123,7 +245,7 @@ impl SharedCache {
     pub async fn set(&self, entries: &[(Key, Outcome)]) {
         let mut pipe = redis::pipe();
         for (key, outcome) in entries {
-            if let Some(value) = encode(key, outcome) {
+            if let Some(value) = self.secret.seal(key, outcome) {
                 pipe.cmd("SET")
                     .arg(redis_key(key))
                     .arg(value)
@@ -218,71 +340,11 @@ fn redis_key(key: &Key) -> String {
     format!("{PREFIX}{}", hex::encode(key))
 }
 
-/// The value stored for `outcome` under `key`; `None` for a message too
-/// long to share. The key is in the value so that a value stored under
-/// another key is never taken for this one.
-fn encode(key: &Key, outcome: &Outcome) -> Option<Vec<u8>> {
-    let message = outcome.message.as_bytes();
-    if message.len() > MAX_MESSAGE {
-        return None;
-    }
-    let mut value = Vec::with_capacity(HEADER + message.len());
-    value.push(FORMAT);
-    value.extend_from_slice(key);
-    value.push(outcome.exit_code);
-    value.push(verdict_byte(outcome.verdict));
-    value.extend_from_slice(&outcome.gas_used.to_le_bytes());
-    value.extend_from_slice(&(message.len() as u16).to_le_bytes());
-    value.extend_from_slice(message);
-    Some(value)
-}
-
-/// The outcome in `value` if it is exactly what [`encode`] writes for `key`.
-fn decode(key: &Key, value: &[u8]) -> Option<Outcome> {
-    let (header, message) = value.split_at_checked(HEADER)?;
-    let (&format, rest) = header.split_first()?;
-    let (stored_key, rest) = rest.split_at(32);
-    let (exit_code, verdict) = (rest[0], verdict_from(rest[1])?);
-    let gas_used = u64::from_le_bytes(rest[2..10].try_into().ok()?);
-    let len = u16::from_le_bytes(rest[10..12].try_into().ok()?) as usize;
-    if format != FORMAT
-        || stored_key != key
-        || exit_code != verdict.exit_code()
-        || message.len() != len
-        || len > MAX_MESSAGE
-    {
-        return None;
-    }
-    Some(Outcome {
-        verdict,
-        exit_code,
-        gas_used,
-        message: String::from_utf8(message.to_vec()).ok()?,
-    })
-}
-
-fn verdict_byte(verdict: Verdict) -> u8 {
-    match verdict {
-        Verdict::Valid => 0,
-        Verdict::Invalid => 1,
-        Verdict::Error => 2,
-        Verdict::OutOfGas => 3,
-    }
-}
-
-fn verdict_from(byte: u8) -> Option<Verdict> {
-    Some(match byte {
-        0 => Verdict::Valid,
-        1 => Verdict::Invalid,
-        2 => Verdict::Error,
-        3 => Verdict::OutOfGas,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ligerito_executor::Verdict;
+    use std::io::Write;
 
     fn outcome() -> Outcome {
         Outcome {
@@ -293,22 +355,58 @@ mod tests {
         }
     }
 
+    fn secret(byte: u8) -> CacheSecret {
+        CacheSecret::new(&[byte; MIN_SECRET]).unwrap()
+    }
+
     #[test]
-    fn a_value_decodes_only_under_its_own_key_and_whole() {
+    fn a_value_opens_only_whole_under_its_own_key_and_secret() {
         let key = [7; 32];
-        let value = encode(&key, &outcome()).unwrap();
-        assert_eq!(decode(&key, &value), Some(outcome()));
-        assert_eq!(decode(&[8; 32], &value), None);
+        let value = secret(1).seal(&key, &outcome()).unwrap();
+        assert_eq!(secret(1).open(&key, &value), Some(outcome()));
+        assert_eq!(secret(1).open(&[8; 32], &value), None);
+        assert_eq!(secret(2).open(&key, &value), None);
         for cut in 0..value.len() {
-            assert_eq!(decode(&key, &value[..cut]), None, "cut at {cut}");
+            assert_eq!(secret(1).open(&key, &value[..cut]), None, "cut at {cut}");
         }
         let mut longer = value.clone();
         longer.push(b'x');
-        assert_eq!(decode(&key, &longer), None);
-        for (at, byte) in [(0, 2), (33, 0), (34, 9)] {
+        assert_eq!(secret(1).open(&key, &longer), None);
+        for at in 0..value.len() {
             let mut changed = value.clone();
-            changed[at] = byte;
-            assert_eq!(decode(&key, &changed), None, "byte {at} = {byte}");
+            changed[at] ^= 1;
+            assert_eq!(secret(1).open(&key, &changed), None, "byte {at} flipped");
+        }
+    }
+
+    /// What the tag covers must also be exactly one entry of this format.
+    #[test]
+    fn a_well_tagged_value_of_another_layout_is_refused() {
+        let key = [7; 32];
+        let sealed = |entry: Vec<u8>| {
+            let mut value = secret(1).mac(&key, &entry).finalize().into_bytes().to_vec();
+            value.extend_from_slice(&entry);
+            value
+        };
+        let good = Entry {
+            format: FORMAT,
+            outcome: outcome(),
+        }
+        .encode();
+        assert_eq!(secret(1).open(&key, &sealed(good.clone())), Some(outcome()));
+        let mut other_format = good.clone();
+        other_format[0] = FORMAT + 1;
+        let mut trailing = good.clone();
+        trailing.push(0);
+        let mut bad_verdict = good.clone();
+        bad_verdict[1] = 9;
+        for entry in [
+            other_format,
+            trailing,
+            bad_verdict,
+            good[..good.len() - 1].to_vec(),
+        ] {
+            assert_eq!(secret(1).open(&key, &sealed(entry)), None);
         }
     }
 
@@ -316,9 +414,35 @@ mod tests {
     fn a_message_too_long_to_share_is_not_stored() {
         let mut long = outcome();
         long.message = "m".repeat(MAX_MESSAGE + 1);
-        assert_eq!(encode(&[0; 32], &long), None);
+        assert_eq!(secret(1).seal(&[0; 32], &long), None);
         long.message.pop();
-        assert_eq!(encode(&[0; 32], &long).unwrap().len(), MAX_VALUE);
+        assert_eq!(secret(1).seal(&[0; 32], &long).unwrap().len(), MAX_VALUE);
+    }
+
+    #[test]
+    fn a_secret_is_a_file_of_32_to_4096_bytes() {
+        let file = |len: usize| {
+            let mut file = tempfile::NamedTempFile::new().unwrap();
+            file.write_all(&vec![b's'; len]).unwrap();
+            file
+        };
+        for len in [MIN_SECRET, MAX_SECRET] {
+            assert!(CacheSecret::read(file(len).path()).is_ok(), "{len} bytes");
+        }
+        assert!(matches!(
+            CacheSecret::read(file(MIN_SECRET - 1).path()),
+            Err(SharedCacheError::ShortSecret(31))
+        ));
+        assert!(matches!(
+            CacheSecret::read(file(MAX_SECRET + 1).path()),
+            Err(SharedCacheError::LongSecret)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("secret");
+        let error = CacheSecret::read(&missing).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("cache secret file {}: ", missing.display())));
+        assert!(CacheSecret::read(dir.path()).is_err(), "a directory");
+        assert_eq!(format!("{:?}", secret(1)), "CacheSecret(..)");
     }
 
     #[test]
@@ -327,6 +451,7 @@ mod tests {
             url: "redis://127.0.0.1:6379".to_owned(),
             ttl: Duration::from_secs(60),
             timeout: Duration::from_millis(50),
+            secret: secret(1),
         };
         let metrics = Metrics::default();
         assert!(SharedCache::new(&config, metrics.clone()).is_ok());

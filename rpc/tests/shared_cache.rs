@@ -1,13 +1,13 @@
 //! The shared verdict cache against a real Redis (Debian's `redis-server`,
 //! which scripts/test installs; `REDIS_SERVER` names another binary): one
-//! instance's verdict answers another's call, entries expire, and no
-//! failure of the cache (down, silent, garbage) fails a call or changes a
-//! verdict.
+//! instance's verdict answers another's call if they share the secret,
+//! entries expire, and no failure of the cache (down, silent, a value that
+//! is forged, moved or garbage) fails a call or changes a verdict.
 
 mod common;
 
 use common::*;
-use ligerito_rpc::{LigeritoApiClient, RpcConfig, SharedCacheConfig, VerifyResult};
+use ligerito_rpc::{CacheSecret, LigeritoApiClient, RpcConfig, SharedCacheConfig, VerifyResult};
 use redis::AsyncCommands;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -87,23 +87,41 @@ impl Drop for Redis {
     }
 }
 
-fn shared(url: &str, ttl: Duration, timeout: Duration) -> RpcConfig {
+const REJECTED: &str = "ligerito_rpc_shared_cache_rejected_total";
+
+fn secret(byte: u8) -> CacheSecret {
+    CacheSecret::new(&[byte; 32]).unwrap()
+}
+
+fn shared(url: &str, ttl: Duration, timeout: Duration, secret: CacheSecret) -> RpcConfig {
     RpcConfig {
         shared_cache: Some(SharedCacheConfig {
             url: url.to_owned(),
             ttl,
             timeout,
+            secret,
         }),
         ..config()
     }
 }
 
 fn day(url: &str) -> RpcConfig {
-    shared(url, Duration::from_secs(86_400), Duration::from_secs(1))
+    day_under(url, secret(1))
+}
+
+fn day_under(url: &str, secret: CacheSecret) -> RpcConfig {
+    shared(
+        url,
+        Duration::from_secs(86_400),
+        Duration::from_secs(1),
+        secret,
+    )
 }
 
 /// What a verdict says, without how it was reached.
-fn verdict(r: &VerifyResult) -> (bool, u8, u64, String) {
+type Said = (bool, u8, u64, String);
+
+fn verdict(r: &VerifyResult) -> Said {
     (r.valid, r.exit_code, r.gas_used, r.message.clone())
 }
 
@@ -125,6 +143,7 @@ async fn one_instance_answers_from_what_another_verified() {
     assert_eq!(metric(&b.rpc, "ligerito_rpc_cache_hits_total"), 3);
     assert_eq!(metric(&a.rpc, "ligerito_rpc_cache_misses_total"), 3);
     assert!(!metrics_text(&a.rpc).contains("shared_cache_errors_total{"));
+    assert_eq!(metric(&b.rpc, REJECTED), 0);
     a.stop().await;
     b.stop().await;
 }
@@ -133,7 +152,8 @@ async fn one_instance_answers_from_what_another_verified() {
 async fn entries_expire_after_the_ttl() {
     let redis = Redis::start().await;
     let ttl = Duration::from_secs(60);
-    let server = TestServer::start(shared(&redis.url, ttl, Duration::from_secs(1))).await;
+    let server =
+        TestServer::start(shared(&redis.url, ttl, Duration::from_secs(1), secret(1))).await;
     server.http().verify(valid(12), 12).await.unwrap();
     let keys = redis.keys().await;
     assert_eq!(keys.len(), 1);
@@ -148,46 +168,81 @@ async fn entries_expire_after_the_ttl() {
     server.stop().await;
 }
 
+/// Verifies each proof on `writer`, and returns each verdict with the
+/// Redis key its entry went under.
+async fn write(writer: &TestServer, redis: &Redis, proofs: &[String]) -> Vec<(Said, String)> {
+    let mut written = Vec::new();
+    for proof in proofs {
+        let before = redis.keys().await;
+        let result = writer.http().verify(proof.clone(), 12).await.unwrap();
+        let mut new = redis.keys().await;
+        new.retain(|k| !before.contains(k));
+        assert_eq!(new.len(), 1);
+        written.push((verdict(&result), new.remove(0)));
+    }
+    written
+}
+
+/// Each proof, asked of a fresh `reader` (its in-process cache empty), is
+/// verified again and its right verdict given, and one more value counted
+/// as rejected.
+async fn each_is_rejected(reader: &TestServer, proofs: &[String], truth: &[Said]) {
+    for (i, (proof, expected)) in proofs.iter().zip(truth).enumerate() {
+        let again = reader.http().verify(proof.clone(), 12).await.unwrap();
+        assert!(!again.cached, "proof {i}");
+        assert_eq!(&verdict(&again), expected, "proof {i}");
+        assert_eq!(metric(&reader.rpc, REJECTED), i as u64 + 1, "proof {i}");
+    }
+    assert_eq!(
+        metric(&reader.rpc, "ligerito_rpc_shared_cache_hits_total"),
+        0
+    );
+}
+
 #[tokio::test]
-async fn garbage_values_are_misses_and_the_verdict_stands() {
+async fn values_written_under_another_secret_are_rejected() {
+    let redis = Redis::start().await;
+    let writer = TestServer::start(day_under(&redis.url, secret(1))).await;
+    let proofs = [valid(12), invalid(), truncated()];
+    let written = write(&writer, &redis, &proofs).await;
+    let truth: Vec<_> = written.into_iter().map(|(v, _)| v).collect();
+    let reader = TestServer::start(day_under(&redis.url, secret(2))).await;
+    each_is_rejected(&reader, &proofs, &truth).await;
+    writer.stop().await;
+    reader.stop().await;
+}
+
+#[tokio::test]
+async fn moved_cut_or_garbage_values_are_rejected() {
     let redis = Redis::start().await;
     let writer = TestServer::start(day(&redis.url)).await;
     let proofs = [valid(12), invalid(), truncated()];
-    let mut truth = Vec::new();
-    for proof in &proofs {
-        truth.push(verdict(
-            &writer.http().verify(proof.clone(), 12).await.unwrap(),
-        ));
-    }
+    let written = write(&writer, &redis, &proofs).await;
     let mut connection = redis.connection().await.unwrap();
-    let keys = redis.keys().await;
-    let stored: Vec<Vec<u8>> = connection.mget(&keys).await.unwrap();
-    // Another entry's value (say "valid" for the invalid proof), a value
-    // cut short, and one far over the bound.
-    let garbage: [Vec<u8>; 3] = [
-        stored[1].clone(),
-        stored[2][..stored[2].len() - 1].to_vec(),
-        vec![b'x'; 1 << 20],
+    let valid_value: Vec<u8> = connection.get(&written[0].1).await.unwrap();
+    // The valid proof's value (tag and all) under the invalid proof's key,
+    // the same value cut short, and a value far over the bound.
+    let replaced = [
+        (&written[1].1, valid_value.clone()),
+        (&written[0].1, valid_value[..valid_value.len() - 1].to_vec()),
+        (&written[2].1, vec![b'x'; 1 << 20]),
     ];
-    for (key, value) in keys.iter().zip(&garbage) {
+    for (key, value) in replaced {
         let () = connection.set(key, value).await.unwrap();
     }
-    // A fresh instance, so its in-process cache is empty.
+    let order = [invalid(), valid(12), truncated()];
+    let truth = [&written[1].0, &written[0].0, &written[2].0].map(Clone::clone);
     let reader = TestServer::start(day(&redis.url)).await;
-    for (proof, expected) in proofs.iter().zip(&truth) {
-        let again = reader.http().verify(proof.clone(), 12).await.unwrap();
-        assert!(!again.cached);
-        assert_eq!(&verdict(&again), expected);
+    each_is_rejected(&reader, &order, &truth).await;
+    // Verified again, each verdict was stored anew and is a hit.
+    let third = TestServer::start(day(&redis.url)).await;
+    for proof in &order {
+        assert!(third.http().verify(proof.clone(), 12).await.unwrap().cached);
     }
-    assert_eq!(
-        metric(
-            &reader.rpc,
-            r#"ligerito_rpc_shared_cache_errors_total{op="get",error="garbage"}"#
-        ),
-        3
-    );
+    assert_eq!(metric(&third.rpc, REJECTED), 0);
     writer.stop().await;
     reader.stop().await;
+    third.stop().await;
 }
 
 #[tokio::test]
@@ -209,7 +264,7 @@ async fn a_cache_that_is_down_or_silent_costs_a_timeout_not_the_call() {
     for (url, error) in [(down, "unavailable"), (silent_url, "timeout")] {
         let server = TestServer::start(RpcConfig {
             cache_entries: 0,
-            ..shared(&url, Duration::from_secs(60), timeout)
+            ..shared(&url, Duration::from_secs(60), timeout, secret(1))
         })
         .await;
         let expected = server.http().verify(invalid(), 12).await.unwrap();

@@ -146,9 +146,14 @@ fn the_kubernetes_manifests_fit_this_binary() {
     for path in ["path: /health", "path: /config"] {
         assert!(serve.contains(path), "no probe on {path}");
     }
-    let tenants = Path::new(value("--tenants"));
-    let mount = format!("mountPath: {}", tenants.parent().unwrap().display());
-    assert!(serve.contains(&mount), "the tenants file is not mounted");
+    for (flag, file) in [
+        ("--tenants", "tenants"),
+        ("--cache-secret-file", "cache secret"),
+    ] {
+        let path = Path::new(value(flag));
+        let mount = format!("mountPath: {},", path.parent().unwrap().display());
+        assert!(serve.contains(&mount), "the {file} file is not mounted");
+    }
     let redis = read("deploy/k8s/redis.yaml");
     let host = value("--cache-url").rsplit('@').next().unwrap();
     let service = host.split(':').next().unwrap();
