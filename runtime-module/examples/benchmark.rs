@@ -63,18 +63,26 @@ fn main() {
             .unwrap();
     });
 
-    // A full 2^20 verification gives the time per unit of gas.
-    let proof = ligerito_tests::proof_with_seed(20, 1);
-    let full = executor
-        .verify(20, &proof, DEFAULT_GAS_LIMIT, backend)
-        .unwrap();
-    assert!(full.is_valid());
-    let full_ps = median_ps(if backend == Backend::Compiler { 20 } else { 3 }, || {
-        executor
-            .verify(20, &proof, DEFAULT_GAS_LIMIT, backend)
-            .unwrap();
-    });
-    let picos_per_gas = (full_ps - empty_ps).div_ceil(full.gas_used - empty.gas_used);
+    // The time per unit of gas: the slowest per gas of the 2^20 shapes that
+    // stop at each check (a valid proof, a failed opening, garbage, ...), so
+    // that the weight covers every proof and not only the valid ones.
+    let (picos_per_gas, slowest) = ligerito_tests::shapes::shapes(20)
+        .into_iter()
+        .map(|shape| {
+            let outcome = executor
+                .verify(20, &shape.proof, DEFAULT_GAS_LIMIT, backend)
+                .unwrap();
+            let runs = if backend == Backend::Compiler { 21 } else { 5 };
+            let ps = median_ps(runs, || {
+                executor
+                    .verify(20, &shape.proof, DEFAULT_GAS_LIMIT, backend)
+                    .unwrap();
+            });
+            let extra_gas = outcome.gas_used.saturating_sub(empty.gas_used).max(1);
+            (ps.saturating_sub(empty_ps).div_ceil(extra_gas), shape.name)
+        })
+        .max()
+        .expect("shapes");
     let verify_base = empty_ps.saturating_sub(picos_per_gas * empty.gas_used);
 
     // Checking a code upgrade, per byte of code.
@@ -122,6 +130,7 @@ fn main() {
         .collect();
     let measured_gas = measured_gas.join("\n");
 
+    let calibration = ligerito_executor::kernel_gas::CALIBRATION;
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {
@@ -143,6 +152,10 @@ fn main() {
 
 use crate::types::Weight;
 
+/// The kernel prices' calibration these weights were measured after
+/// (`ligerito_executor::kernel_gas::CALIBRATION`; a test compares them).
+pub const CALIBRATION: &str = \"{calibration}\";
+
 /// Decoding an extrinsic and checking its signature, nonce and origin.
 pub const EXTRINSIC_BASE: Weight = {extrinsic_base};
 
@@ -152,7 +165,8 @@ pub const VERIFY_BASE: Weight = {verify_base};
 /// Hashing and copying the proof, per byte.
 pub const VERIFY_PER_BYTE: Weight = {per_byte};
 
-/// Guest execution, per unit of gas (measured on a 2^20 proof).
+/// Guest execution, per unit of gas: the slowest per gas of the 2^20
+/// proof shapes (ligerito-tests' `shapes`), here \"{slowest}\".
 pub const PICOS_PER_GAS: Weight = {picos_per_gas};
 
 /// Storing new verifier code, besides the per-byte check.

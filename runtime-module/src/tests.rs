@@ -464,3 +464,12 @@ fn a_restored_runtime_continues_where_the_stored_one_stopped() {
         "a state without verifier code"
     );
 }
+
+#[test]
+fn weights_follow_the_kernel_prices_calibration() {
+    assert_eq!(
+        crate::weights::CALIBRATION,
+        ligerito_executor::kernel_gas::CALIBRATION,
+        "weights.rs was measured after other kernel prices: run its command again"
+    );
+}

@@ -8,6 +8,10 @@
 
 use crate::types::Weight;
 
+/// The kernel prices' calibration these weights were measured after
+/// (`ligerito_executor::kernel_gas::CALIBRATION`; a test compares them).
+pub const CALIBRATION: &str = "uncalibrated";
+
 /// Decoding an extrinsic and checking its signature, nonce and origin.
 pub const EXTRINSIC_BASE: Weight = 45826000;
 

@@ -19,7 +19,7 @@ use ligerito_executor::{Backend, Code, Executor, Outcome, DEFAULT_GAS_LIMIT, MAX
 use ligerito_pvm_verifier::merkle::SIBLING;
 use ligerito_runtime::weights::{PICOS_PER_GAS, VERIFY_BASE, VERIFY_PER_BYTE};
 use ligerito_tests::hostile::{caller, data_address, words, DATA_SIZE};
-use ligerito_tests::{decode, encode, flip, proof_with_seed};
+use ligerito_tests::shapes::shapes;
 use std::time::Instant;
 
 const RUNS: usize = 7;
@@ -234,33 +234,12 @@ fn kernel_cases() -> Vec<Case> {
 }
 
 fn proof_cases(executor: &Executor, log_size: u32) -> Vec<Case> {
-    let valid = proof_with_seed(log_size, 1);
-    let mut cases = vec![Case::proof(log_size, "valid", valid.clone())];
-
-    let mut proof = decode(&valid);
-    flip(&mut proof.initial_ligero_proof.opened_rows[0][0]);
-    cases.push(Case::proof(
-        log_size,
-        "failing the first opening",
-        encode(&proof),
-    ));
-
-    let max = ligerito_sizes::get(log_size)
-        .expect("a size")
-        .max_proof_len();
-    let garbage: Vec<u8> = (0..max)
-        .map(|k| (k as u32).wrapping_mul(0x9e37_79b9) as u8)
+    let shapes = shapes(log_size);
+    let valid = shapes[0].proof.clone();
+    let mut cases: Vec<Case> = shapes
+        .into_iter()
+        .map(|s| Case::proof(log_size, s.name, s.proof))
         .collect();
-    cases.push(Case::proof(log_size, "longest garbage", garbage));
-    let mut long = valid.clone();
-    long.push(0);
-    cases.push(Case::proof(log_size, "a trailing byte", long));
-    cases.push(Case::proof(
-        log_size,
-        "cut short by a byte",
-        valid[..valid.len() - 1].to_vec(),
-    ));
-
     let gas = executor
         .verify(log_size, &valid, DEFAULT_GAS_LIMIT, Backend::Compiler)
         .expect("compiler")
@@ -330,9 +309,9 @@ fn main() {
             (VERIFY_BASE + VERIFY_PER_BYTE * input + PICOS_PER_GAS * outcome.gas_used) as f64;
         let ratio = ps / weight;
         println!(
-            "| {} | {} | {} | {:.1} | {:.0} | {ratio:.2} |",
+            "| {} | {:?} | {} | {:.1} | {:.0} | {ratio:.2} |",
             case.name,
-            format!("{:?}", outcome.verdict),
+            outcome.verdict,
             outcome.gas_used,
             ps / 1e6,
             ps / outcome.gas_used.max(1) as f64,

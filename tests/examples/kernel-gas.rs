@@ -206,6 +206,26 @@ fn ps_per_scattered_read(executor: &Executor) -> f64 {
     ((scattered - packed) / f64::from(ITEMS)).max(0.0)
 }
 
+/// When and where: `2026-12-03 21:04 UTC, <CPU>, <N> cores`.
+fn calibration() -> String {
+    let now = std::process::Command::new("date")
+        .args(["-u", "+%F %H:%M UTC"])
+        .output()
+        .expect("date");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("model name"))?;
+            Some(line.split(':').nth(1)?.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!(
+        "{}, {cpu}, {cores} cores",
+        String::from_utf8_lossy(&now.stdout).trim()
+    )
+}
+
 /// The committed prices, by tally slot.
 const COMMITTED: [u64; SLOTS] = [
     kernel_gas::SHA256_BLOCK,
@@ -428,6 +448,10 @@ fn main() {
         per_kernel.join(", ")
     );
     println!("//! uses {guest_gas} gas.");
+    println!();
+    println!("/// This calibration: the runtime's and the pallet's weights name the one");
+    println!("/// they were measured after (a test compares them).");
+    println!("pub const CALIBRATION: &str = \"{}\";", calibration());
     println!();
     println!("/// Every kernel call: the sandbox's switch to the host and back.");
     println!("pub const CALL: u64 = {call};");

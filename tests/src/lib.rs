@@ -4,6 +4,7 @@
 
 pub mod golden;
 pub mod hostile;
+pub mod shapes;
 
 use ligerito::transcript::FiatShamir;
 use ligerito::FinalizedLigeritoProof;

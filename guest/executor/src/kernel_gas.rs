@@ -9,6 +9,10 @@
 //! A 2^20 verification makes 13 kernel calls (compress 1, each 2, squeeze 2, blake3 4, tensor 2, dot32 1, dot128 1); its guest code
 //! uses 5149350 gas.
 
+/// This calibration: the runtime's and the pallet's weights name the one
+/// they were measured after (a test compares them).
+pub const CALIBRATION: &str = "uncalibrated";
+
 /// Every kernel call: the sandbox's switch to the host and back.
 pub const CALL: u64 = 773;
 /// Per 64-byte block compressed (`sha256_compress`, `sha256_each`).

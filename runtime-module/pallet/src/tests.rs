@@ -391,3 +391,23 @@ fn both_runtimes_agree_call_for_call() {
     );
     assert_eq!(host, runtime);
 }
+
+#[test]
+fn weights_follow_the_kernel_prices_calibration() {
+    let line = format!(
+        "Calibration: {}",
+        ligerito_executor::kernel_gas::CALIBRATION
+    );
+    for (file, text) in [
+        ("weights.rs", include_str!("weights.rs")),
+        (
+            "in_runtime_weights.rs",
+            include_str!("in_runtime_weights.rs"),
+        ),
+    ] {
+        assert!(
+            text.contains(&line),
+            "{file} was measured after other kernel prices: run bench.sh again"
+        );
+    }
+}

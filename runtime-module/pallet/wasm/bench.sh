@@ -36,9 +36,12 @@ fi
 
 "$here/build.sh" "bench-$variant" "${features[@]}"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+# the kernel prices' calibration these weights follow (a pallet test compares)
+calibration=$(sed -n 's/^pub const CALIBRATION: &str = "\(.*\)";$/\1/p' "$root/guest/executor/src/kernel_gas.rs")
 cargo run --quiet --locked --release --manifest-path "$here/Cargo.toml" -p ligerito-wasm-bench -- \
   "$here/target/bench-$variant.wasm" --output "$output" "${layout[@]}" "${args[@]}" \
   --header "Command: $command" \
-  --header "Runner: $variant; $(date -u +%F); $cpu, $(nproc) cores"
+  --header "Runner: $variant; $(date -u +%F); $cpu, $(nproc) cores" \
+  --header "Calibration: $calibration"
 rustfmt --edition 2021 "$output"
 echo "bench.sh: wrote $output" >&2
