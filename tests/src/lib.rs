@@ -2,6 +2,7 @@
 //! the upstream prover (exactly as `ligerito prove --size N` makes them),
 //! and helpers that tamper with one part of a proof.
 
+pub mod forge;
 pub mod golden;
 pub mod hostile;
 pub mod shapes;

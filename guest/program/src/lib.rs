@@ -110,7 +110,7 @@ fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::Strin
     match ligerito_pvm_verifier::verify_with(config, proof, &kernels::Host) {
         Ok(Ok(())) => (VALID, "valid".into()),
         Ok(Err(rejection)) => (INVALID, format!("verify: {rejection}")),
-        Err(_) => (ERROR, "verify: the configuration is ill-formed".into()),
+        Err(e) => (ERROR, format!("verify: {e}")),
     }
 }
 

@@ -9,7 +9,7 @@
 
 use crate::field::RowField;
 use crate::gf128::mul;
-use crate::kernels::Kernels;
+use crate::kernels::{counted, Kernels, Miscount};
 use crate::tensor::{image, Tensor};
 use alloc::vec::Vec;
 use ligerito::security::LOG_INV_RATE;
@@ -40,11 +40,11 @@ impl Basis {
         queries: &[u32],
         rs: &[u128],
         alpha: u128,
-    ) -> u128 {
+    ) -> Result<u128, Miscount> {
         let mut sum = 0;
         let mut coeffs = Vec::with_capacity(rows.len());
         let mut power = 1;
-        for dot in F::dots(kernels, rows, rs) {
+        for dot in counted("row_dots", F::dots(kernels, rows, rs), rows.len())? {
             sum ^= mul(power, dot);
             coeffs.push(power);
             power = mul(power, alpha);
@@ -57,7 +57,7 @@ impl Basis {
             coeffs,
             off: 0,
         });
-        sum
+        Ok(sum)
     }
 
     /// Scales the rows of the round added last by `beta`.
@@ -82,7 +82,7 @@ impl Basis {
     }
 
     /// `⟨y, B⟩`.
-    pub fn inner(&self, kernels: &impl Kernels, y: &[u128]) -> u128 {
+    pub fn inner(&self, kernels: &impl Kernels, y: &[u128]) -> Result<u128, Miscount> {
         let mut acc = 0;
         for round in &self.rounds {
             let t = Tensor {
@@ -92,11 +92,43 @@ impl Basis {
                 from: round.off,
                 points: &round.queries,
             };
-            let values = kernels.eval_many(&t);
+            let values = counted("tensor_eval", kernels.eval_many(&t), round.queries.len())?;
             for (&c, v) in round.coeffs.iter().zip(values) {
                 acc ^= mul(c, v);
             }
         }
-        acc
+        Ok(acc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::Local;
+    use crate::short::Short;
+    use alloc::vec;
+    use ligerito_binary_fields::BinaryElem128;
+
+    /// Without the count, a short result would leave rows out of the claim
+    /// and of the final sum.
+    #[test]
+    fn refuses_short_kernel_results() {
+        let rows = vec![vec![BinaryElem128::from(3u128); 4]; 3];
+        let (queries, rs) = ([1, 5, 9], [7, 11]);
+        let miscount = |kernel, got, want| Miscount { kernel, got, want };
+        let mut basis = Basis::default();
+        assert_eq!(
+            basis.add_queries(&Short("row_dots"), 4, &rows, &queries, &rs, 2),
+            Err(miscount("row_dots", 2, 3))
+        );
+        assert!(basis
+            .add_queries(&Local, 4, &rows, &queries, &rs, 2)
+            .is_ok());
+        let y = [1; 1 << 4];
+        assert!(basis.inner(&Local, &y).is_ok());
+        assert_eq!(
+            basis.inner(&Short("tensor_eval"), &y),
+            Err(miscount("tensor_eval", 2, 3))
+        );
     }
 }

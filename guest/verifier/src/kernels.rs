@@ -23,6 +23,31 @@ pub const GUEST_SHA256_BLOCKS: usize = 32;
 /// The longest item [`Kernels::blake3_each`] hashes: one BLAKE3 block.
 pub const MAX_BLAKE3_ITEM: usize = 64;
 
+/// A kernel returned `got` values where the verifier asked for `want`: a
+/// broken host, not a bad proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Miscount {
+    pub kernel: &'static str,
+    pub got: usize,
+    pub want: usize,
+}
+
+/// `values` if there are `want` of them: the verifier zips kernel results
+/// with what it asked about, and a short result would skip checks.
+pub fn counted<T>(kernel: &'static str, values: Vec<T>, want: usize) -> Result<Vec<T>, Miscount> {
+    if values.len() == want {
+        Ok(values)
+    } else {
+        Err(Miscount {
+            kernel,
+            got: values.len(),
+            want,
+        })
+    }
+}
+
+/// A result with the wrong number of values gets no verdict but
+/// [`crate::Error::Kernel`]: the verifier counts each before it uses it.
 pub trait Kernels {
     /// SHA-256's compression function over `blocks` (whole 64-byte blocks).
     fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]);

@@ -25,6 +25,8 @@ mod gf128;
 pub mod kernels;
 pub mod merkle;
 pub mod sha256;
+#[cfg(any(test, feature = "testing"))]
+pub mod short;
 pub mod tensor;
 mod transcript;
 mod verify;
@@ -34,4 +36,4 @@ mod testing;
 
 pub use field::RowField;
 pub use kernels::{Kernels, Local};
-pub use verify::{verify, verify_with, IllFormedConfig, Proof, Rejection};
+pub use verify::{verify, verify_with, Error, Proof, Rejection};

@@ -1,7 +1,7 @@
 //! upstream's `ligerito_merkle::verify_batch`, a layer at a time: each
 //! layer's BLAKE3 node hashes go to the kernel in one batch.
 
-use crate::kernels::{Hash, Kernels};
+use crate::kernels::{counted, Hash, Kernels, Miscount};
 use alloc::vec::Vec;
 use ligerito_merkle::{BatchedMerkleProof, MerkleRoot};
 
@@ -14,22 +14,21 @@ pub fn verify(
     depth: usize,
     leaves: &[Hash],
     indices: &[usize],
-) -> bool {
+) -> Result<bool, Miscount> {
     let Some(expected) = root.root else {
-        return false;
+        return Ok(false);
     };
-    let leaf_bytes = leaves.as_flattened();
     if depth == 0 {
-        return leaves.len() == 1
+        return Ok(leaves.len() == 1
             && indices == [0]
-            && kernels.blake3_each(leaf_bytes, 32)[0] == expected;
+            && leaf_hashes(kernels, leaves)? == [expected]);
     }
     if leaves.len() != indices.len() || leaves.is_empty() {
         // upstream indexes past the shorter one, or finds no root for none;
         // our callers never differ and never open nothing
-        return false;
+        return Ok(false);
     }
-    let layer = kernels.blake3_each(leaf_bytes, 32);
+    let layer = leaf_hashes(kernels, leaves)?;
     // The walk's shape depends only on the indices: plan every layer's
     // pairs first, then hash them all in one kernel call. A sibling the
     // proof lacks is a zero hash, as upstream's `unwrap_or_default`.
@@ -70,7 +69,13 @@ pub fn verify(
     let mut siblings = proof.siblings.clone();
     siblings.push([0; 32]);
     let top = kernels.blake3_tree(&layer, &siblings, &layers, &plan);
-    count == 1 && used == proof.siblings.len() && top[0] == expected
+    let top = counted("blake3_tree", top, count)?;
+    Ok(count == 1 && used == proof.siblings.len() && top[0] == expected)
+}
+
+fn leaf_hashes(kernels: &impl Kernels, leaves: &[Hash]) -> Result<Vec<Hash>, Miscount> {
+    let hashes = kernels.blake3_each(leaves.as_flattened(), 32);
+    counted("blake3_each", hashes, leaves.len())
 }
 
 /// Marks a [`Kernels::blake3_tree`] reference to a sibling rather than to
@@ -136,6 +141,29 @@ mod tests {
     }
 
     #[test]
+    fn refuses_short_hash_batches() {
+        let t = full_tree(4);
+        let queries = [1, 6, 7, 12];
+        let leaves: Vec<Hash> = queries
+            .iter()
+            .map(|&q| *blake3::hash(&(q as u32).to_le_bytes()).as_bytes())
+            .collect();
+        let proof = ligerito_merkle::prove_batch(&t, &queries);
+        let root = t.get_root();
+        for (kernel, got, want) in [("blake3_each", 3, 4), ("blake3_tree", 0, 1)] {
+            let short = crate::short::Short(kernel);
+            assert_eq!(
+                verify(&short, &root, &proof, 4, &leaves, &queries),
+                Err(Miscount { kernel, got, want })
+            );
+        }
+        assert_eq!(
+            verify(&Local, &root, &proof, 4, &leaves, &queries),
+            Ok(true)
+        );
+    }
+
+    #[test]
     fn decides_as_upstream_does() {
         let mut rng = crate::testing::Rng(0xd1b5_4a32_d192_ed03);
         for depth in 0..6 {
@@ -169,7 +197,7 @@ mod tests {
                 for (p, l, r) in cases {
                     assert_eq!(
                         verify(&Local, &r, &p, depth, &l, &queries),
-                        ligerito_merkle::verify(&r, &p, depth, &l, &queries),
+                        Ok(ligerito_merkle::verify(&r, &p, depth, &l, &queries)),
                         "depth {depth} queries {queries:?}"
                     );
                 }

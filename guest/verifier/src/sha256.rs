@@ -2,7 +2,7 @@
 //! padding stay with the caller, the compression goes to the kernel.
 
 use crate::field::RowField;
-use crate::kernels::{Hash, Kernels};
+use crate::kernels::{counted, Hash, Kernels, Miscount};
 
 const IV: [u32; 8] = [
     0x6a09_e667,
@@ -116,17 +116,18 @@ const _: () = assert!(
 pub fn hash_rows<F: RowField>(
     kernels: &impl Kernels,
     rows: &[alloc::vec::Vec<F>],
-) -> alloc::vec::Vec<Hash> {
+) -> Result<alloc::vec::Vec<Hash>, Miscount> {
     let width = rows.first().map_or(0, |r| r.len());
     let items: alloc::vec::Vec<&[u8]> = rows.iter().map(|r| bytemuck::cast_slice(r)).collect();
-    kernels.sha256_each(&(width as u32).to_le_bytes(), &items)
+    let hashes = kernels.sha256_each(&(width as u32).to_le_bytes(), &items);
+    counted("sha256_each", hashes, rows.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::kernels::Local;
-    use alloc::vec::Vec;
+    use alloc::{vec, vec::Vec};
     use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
     use sha2::Digest;
 
@@ -159,14 +160,22 @@ mod tests {
             .iter()
             .map(|r| ligerito::utils::hash_row(r))
             .collect();
-        assert_eq!(hash_rows(&Local, &rows32), want32);
+        assert_eq!(hash_rows(&Local, &rows32), Ok(want32));
         assert_eq!(
             hash_rows(&Local, core::slice::from_ref(&row128)),
-            [ligerito::utils::hash_row(&row128)]
+            Ok(vec![ligerito::utils::hash_row(&row128)])
         );
         assert_eq!(
             hash_rows::<BinaryElem32>(&Local, &[Vec::new()]),
-            [ligerito::utils::hash_row::<BinaryElem32>(&[])]
+            Ok(vec![ligerito::utils::hash_row::<BinaryElem32>(&[])])
+        );
+        assert_eq!(
+            hash_rows(&crate::short::Short("sha256_each"), &rows32),
+            Err(Miscount {
+                kernel: "sha256_each",
+                got: 1,
+                want: 2
+            })
         );
     }
 }

@@ -1,7 +1,7 @@
 //! upstream's SHA-256 Fiat-Shamir transcript as `FiatShamir::new_sha256`
 //! makes it (domain-separated absorbs), over the [`Kernels`] compression.
 
-use crate::kernels::{Hash, Kernels};
+use crate::kernels::{counted, Hash, Kernels, Miscount};
 use crate::sha256::State;
 use alloc::vec::Vec;
 use ligerito_merkle::MerkleRoot;
@@ -44,25 +44,28 @@ impl<'k, K: Kernels> Transcript<'k, K> {
         self.absorb_labelled(label, data);
     }
 
-    fn squeeze(&mut self, count: usize) -> Vec<Hash> {
-        self.kernels.sha256_squeeze(&mut self.state, count)
+    fn squeeze(&mut self, count: usize) -> Result<Vec<Hash>, Miscount> {
+        let digests = self.kernels.sha256_squeeze(&mut self.state, count);
+        counted("sha256_squeeze", digests, count)
     }
 
     /// A GF(2^128) challenge.
-    pub fn challenge(&mut self) -> u128 {
-        let d = self.squeeze(1)[0];
-        u128::from_le_bytes(d[..16].try_into().expect("16 of 32 bytes"))
+    pub fn challenge(&mut self) -> Result<u128, Miscount> {
+        let d = self.squeeze(1)?[0];
+        Ok(u128::from_le_bytes(
+            d[..16].try_into().expect("16 of 32 bytes"),
+        ))
     }
 
     /// `min(count, max)` distinct indices below `max`, sorted. Upstream
     /// draws one query at a time until it has `count` distinct ones; as many
     /// as are still missing can all be drawn at once, since each is needed
     /// even if none repeats.
-    pub fn distinct_queries(&mut self, max: usize, count: usize) -> Vec<usize> {
+    pub fn distinct_queries(&mut self, max: usize, count: usize) -> Result<Vec<usize>, Miscount> {
         let count = count.min(max);
         let mut queries = Vec::with_capacity(count);
         while queries.len() < count {
-            for d in self.squeeze(count - queries.len()) {
+            for d in self.squeeze(count - queries.len())? {
                 let q =
                     u64::from_le_bytes(d[..8].try_into().expect("8 of 32 bytes")) as usize % max;
                 if !queries.contains(&q) {
@@ -71,7 +74,7 @@ impl<'k, K: Kernels> Transcript<'k, K> {
             }
         }
         queries.sort_unstable();
-        queries
+        Ok(queries)
     }
 }
 
@@ -110,13 +113,28 @@ mod tests {
             theirs.absorb_elems(&upstream);
             assert_eq!(
                 ours.challenge(),
-                value(theirs.get_challenge::<BinaryElem128>())
+                Ok(value(theirs.get_challenge::<BinaryElem128>()))
             );
             let max = [1, 2, 148, 1 << 12, 1 << 22, 3][round];
             assert_eq!(
                 ours.distinct_queries(max, 148),
-                theirs.get_distinct_queries(max, 148)
+                Ok(theirs.get_distinct_queries(max, 148))
             );
         }
+    }
+
+    /// A value too few would otherwise panic (one challenge) or draw other
+    /// queries than upstream's.
+    #[test]
+    fn refuses_short_squeezes() {
+        let short = crate::short::Short("sha256_squeeze");
+        let mut fs = Transcript::new(&short, 0);
+        let miscount = |got, want| Miscount {
+            kernel: "sha256_squeeze",
+            got,
+            want,
+        };
+        assert_eq!(fs.challenge(), Err(miscount(0, 1)));
+        assert_eq!(fs.distinct_queries(1 << 12, 148), Err(miscount(147, 148)));
     }
 }

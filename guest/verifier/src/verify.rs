@@ -4,7 +4,7 @@
 use crate::basis::Basis;
 use crate::field::{value, RowField};
 use crate::gf128::mul;
-use crate::kernels::{Hash, Kernels, Local};
+use crate::kernels::{counted, Hash, Kernels, Local, Miscount};
 use crate::merkle;
 use crate::sha256::hash_rows;
 use crate::tensor::Tensor;
@@ -19,9 +19,45 @@ use ligerito_merkle::{BatchedMerkleProof, MerkleRoot};
 /// A proof as the upstream CLI writes it.
 pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
 
-/// The configuration itself is unsound (upstream's `InvalidProof` error).
+/// Why there is no verdict on a proof.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IllFormedConfig;
+pub enum Error {
+    /// The configuration itself is unsound (upstream's `InvalidProof` error).
+    IllFormedConfig,
+    /// A kernel returned the wrong number of values.
+    Kernel(Miscount),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::IllFormedConfig => write!(f, "the configuration is ill-formed"),
+            Self::Kernel(m) => write!(
+                f,
+                "kernel {} returned {} values, expected {}",
+                m.kernel, m.got, m.want
+            ),
+        }
+    }
+}
+
+/// How [`verify_inner`] stops early.
+enum Failure {
+    Rejected(Rejection),
+    Broken(Miscount),
+}
+
+impl From<Rejection> for Failure {
+    fn from(r: Rejection) -> Self {
+        Self::Rejected(r)
+    }
+}
+
+impl From<Miscount> for Failure {
+    fn from(m: Miscount) -> Self {
+        Self::Broken(m)
+    }
+}
 
 /// Which check a rejected proof failed. Upstream rejects exactly the same
 /// proofs, without saying why.
@@ -56,10 +92,7 @@ impl fmt::Display for Rejection {
 
 /// Verifies `proof` as `ligerito::verify_with_transcript(config, proof,
 /// FiatShamir::new_sha256(0))` does, with the kernels computed in-process.
-pub fn verify(
-    config: &VerifierConfig,
-    proof: &Proof,
-) -> Result<Result<(), Rejection>, IllFormedConfig> {
+pub fn verify(config: &VerifierConfig, proof: &Proof) -> Result<Result<(), Rejection>, Error> {
     verify_with(config, proof, &Local)
 }
 
@@ -68,12 +101,16 @@ pub fn verify_with(
     config: &VerifierConfig,
     proof: &Proof,
     kernels: &impl Kernels,
-) -> Result<Result<(), Rejection>, IllFormedConfig> {
+) -> Result<Result<(), Rejection>, Error> {
     if !config.is_well_formed() {
-        return Err(IllFormedConfig);
+        return Err(Error::IllFormedConfig);
     }
     let mut fs = Transcript::new(kernels, 0);
-    Ok(verify_inner(config, proof, kernels, &mut fs))
+    match verify_inner(config, proof, kernels, &mut fs) {
+        Ok(()) => Ok(Ok(())),
+        Err(Failure::Rejected(r)) => Ok(Err(r)),
+        Err(Failure::Broken(m)) => Err(Error::Kernel(m)),
+    }
 }
 
 fn verify_inner<K: Kernels>(
@@ -81,7 +118,7 @@ fn verify_inner<K: Kernels>(
     proof: &Proof,
     kernels: &K,
     fs: &mut Transcript<'_, K>,
-) -> Result<(), Rejection> {
+) -> Result<(), Failure> {
     let steps = config.recursive_steps;
     let last = steps - 1;
     if proof.recursive_commitments.len() != steps
@@ -90,14 +127,16 @@ fn verify_inner<K: Kernels>(
         || !proof.eval_rounds.is_empty()
         || proof.final_ligero_proof.yr.len() != 1 << config.log_dims[last]
     {
-        return Err(Rejection::Shape);
+        return Err(Rejection::Shape.into());
     }
 
     absorb_config(config, fs);
     fs.absorb_root(&proof.initial_ligero_cm.root);
     // no evaluation claims
     fs.absorb_bytes(b"ligerito-v1-claims", &0u64.to_le_bytes());
-    let rho_0: Vec<u128> = (0..config.initial_k).map(|_| fs.challenge()).collect();
+    let rho_0 = (0..config.initial_k)
+        .map(|_| fs.challenge())
+        .collect::<Result<Vec<u128>, _>>()?;
     fs.absorb_root(&proof.recursive_commitments[0].root);
 
     let initial = &proof.initial_ligero_proof;
@@ -110,9 +149,9 @@ fn verify_inner<K: Kernels>(
         &initial.opened_rows,
         config.initial_dim + LOG_INV_RATE,
         1 << config.initial_k,
-    )
+    )?
     .ok_or(Rejection::Opening { round: 0 })?;
-    let alpha = fs.challenge();
+    let alpha = fs.challenge()?;
     let mut basis = Basis::default();
     let mut sum = basis.add_queries(
         kernels,
@@ -121,7 +160,7 @@ fn verify_inner<K: Kernels>(
         &queries,
         &rho_0,
         alpha,
-    );
+    )?;
     fs.absorb_elem(sum);
 
     let mut rounds = proof.sumcheck_transcript.transcript.iter().enumerate();
@@ -131,12 +170,12 @@ fn verify_inner<K: Kernels>(
             let (round, &(s0, s1, s2)) = rounds.next().ok_or(Rejection::Shape)?;
             let (c0, c1, c2) = (value(s0), value(s1), value(s2));
             if c0 ^ c1 != sum {
-                return Err(Rejection::Sumcheck { round });
+                return Err(Rejection::Sumcheck { round }.into());
             }
             fs.absorb_elem(c0);
             fs.absorb_elem(c1);
             fs.absorb_elem(c2);
-            let r = fs.challenge();
+            let r = fs.challenge()?;
             // g(X) = s0 + (s0 + s1 + s2)·X + s2·X²
             sum = c0 ^ mul(c0 ^ c1 ^ c2, r) ^ mul(c2, mul(r, r));
             basis.fold(r);
@@ -158,11 +197,11 @@ fn verify_inner<K: Kernels>(
                 &fin.opened_rows,
                 log_rows,
                 1 << config.ks[i],
-            )
+            )?
             .ok_or(Rejection::Opening { round: i + 1 })?;
 
-            if basis.inner(kernels, &yr) != sum {
-                return Err(Rejection::FinalClaim);
+            if basis.inner(kernels, &yr)? != sum {
+                return Err(Rejection::FinalClaim.into());
             }
             // ⟨row_q, eq(rs)⟩ = Enc(yr)[q] = ⟨yr, ⊗_j (1, s_j(ω_q))⟩
             let images = BinaryElem128::subspace_images(config.log_dims[i], log_rows);
@@ -173,13 +212,15 @@ fn verify_inner<K: Kernels>(
                 from: 0,
                 points: &queries,
             });
+            let encoded = counted("tensor_eval", encoded, queries.len())?;
             let opened = BinaryElem128::dots(kernels, &fin.opened_rows, &rs);
+            let opened = counted("row_dots", opened, queries.len())?;
             if let Some(row) = opened
                 .iter()
                 .zip(encoded)
                 .position(|(&got, want)| got != want)
             {
-                return Err(Rejection::RowCheck { row });
+                return Err(Rejection::RowCheck { row }.into());
             }
             return Ok(());
         }
@@ -195,9 +236,9 @@ fn verify_inner<K: Kernels>(
             &ligero.opened_rows,
             log_rows,
             1 << config.ks[i],
-        )
+        )?
         .ok_or(Rejection::Opening { round: i + 1 })?;
-        let alpha = fs.challenge();
+        let alpha = fs.challenge()?;
         // β is drawn after s is absorbed: add the rows unscaled, then scale
         let s = basis.add_queries(
             kernels,
@@ -206,9 +247,9 @@ fn verify_inner<K: Kernels>(
             &queries,
             &rs,
             alpha,
-        );
+        )?;
         fs.absorb_elem(s);
-        let beta = fs.challenge();
+        let beta = fs.challenge()?;
         sum ^= mul(beta, s);
         basis.scale_last(beta);
     }
@@ -245,16 +286,16 @@ fn open_round<F: RowField, K: Kernels>(
     opened_rows: &[Vec<F>],
     log_rows: usize,
     row_len: usize,
-) -> Option<Vec<u32>> {
+) -> Result<Option<Vec<u32>>, Miscount> {
     let rows = 1usize << log_rows;
-    let queries = fs.distinct_queries(rows, config.num_queries);
+    let queries = fs.distinct_queries(rows, config.num_queries)?;
     if queries.len() != config.num_queries.min(rows)
         || opened_rows.len() != queries.len()
         || opened_rows.iter().any(|r| r.len() != row_len)
     {
-        return None;
+        return Ok(None);
     }
-    let hashed: Vec<Hash> = hash_rows(kernels, opened_rows);
-    merkle::verify(kernels, root, merkle_proof, log_rows, &hashed, &queries)
-        .then(|| queries.iter().map(|&q| q as u32).collect())
+    let hashed: Vec<Hash> = hash_rows(kernels, opened_rows)?;
+    let opens = merkle::verify(kernels, root, merkle_proof, log_rows, &hashed, &queries)?;
+    Ok(opens.then(|| queries.iter().map(|&q| q as u32).collect()))
 }
