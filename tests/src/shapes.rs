@@ -1,9 +1,10 @@
 //! Proofs that stop at each stage of a verification, made from a valid one:
 //! what the gas-fairness benchmark times and the runtime's weights cover.
 
+use crate::forge::{forge, Stop};
 use crate::{decode, encode, flip, proof_with_seed};
 
-/// A named input for 2^`log_size` and the verdict it must get.
+/// A named input for 2^`log_size`.
 pub struct Shape {
     pub name: &'static str,
     pub proof: Vec<u8>,
@@ -31,6 +32,18 @@ pub fn shapes(log_size: u32) -> Vec<Shape> {
         Shape {
             name: "failing the first opening",
             proof: encode(&opening),
+        },
+        Shape {
+            name: "failing sumcheck round 0 (honest openings of garbage)",
+            proof: forge(log_size, 1, Stop::SumcheckRound0),
+        },
+        Shape {
+            name: "failing the final claim (forged)",
+            proof: forge(log_size, 1, Stop::FinalClaim),
+        },
+        Shape {
+            name: "failing a final row (forged)",
+            proof: forge(log_size, 1, Stop::RowCheck),
         },
         Shape {
             name: "longest garbage",
