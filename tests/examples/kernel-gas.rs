@@ -17,6 +17,7 @@ use ligerito_executor::{
     kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS,
 };
 use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, GUEST_SHA256_BLOCKS};
+use ligerito_pvm_verifier::merkle::SIBLING;
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
 use ligerito_tests::hostile;
@@ -24,7 +25,7 @@ use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 15;
-const SLOTS: usize = 11;
+const SLOTS: usize = 12;
 
 /// Calls, units of work and time of one kernel.
 #[derive(Default, Clone, Copy)]
@@ -40,7 +41,8 @@ struct Tally {
 #[derive(Default)]
 struct Counting {
     /// compress, each, squeeze, blake3, tensor elements, tensor products,
-    /// dot32, dot128, tensor points, dot32 setups, sha256_each items
+    /// dot32, dot128, tensor points, dot32 setups, sha256_each items, and
+    /// the guest memory accesses the host makes for them
     tallies: RefCell<[Tally; SLOTS]>,
 }
 
@@ -54,6 +56,12 @@ impl Counting {
         t[k].time += start.elapsed();
         out
     }
+
+    /// `n` reads or writes of guest memory, as src/kernels.rs makes them for
+    /// one call (a batch's items lie together in the verifier's memory).
+    fn accesses(&self, n: usize) {
+        self.time(11, n as u64, || ());
+    }
 }
 
 impl Kernels for Counting {
@@ -61,6 +69,7 @@ impl Kernels for Counting {
         if blocks.len() < 64 * GUEST_SHA256_BLOCKS {
             return Local.sha256_compress(state, blocks);
         }
+        self.accesses(3);
         self.time(0, blocks.len() as u64 / 64, || {
             Local.sha256_compress(state, blocks)
         })
@@ -70,6 +79,7 @@ impl Kernels for Counting {
         let len = (prefix.len() + items.first().map_or(0, |i| i.len())) as u64;
         let blocks = items.len() as u64 * (len + 9).div_ceil(64);
         self.time(10, items.len() as u64, || ());
+        self.accesses(3 + usize::from(!prefix.is_empty()));
         self.time(1, blocks, || Local.sha256_each(prefix, items))
     }
 
@@ -77,11 +87,13 @@ impl Kernels for Counting {
         if count < GUEST_SHA256_BLOCKS / 2 {
             return (0..count).map(|_| state.squeeze(self)).collect();
         }
+        self.accesses(3);
         self.time(2, count as u64, || Local.sha256_squeeze(state, count))
     }
 
     fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
         let count = (items.len() / item_len) as u64;
+        self.accesses(2);
         self.time(3, count, || Local.blake3_each(items, item_len))
     }
 
@@ -92,6 +104,8 @@ impl Kernels for Counting {
         layers: &[u32],
         plan: &[[u32; 2]],
     ) -> Vec<Hash> {
+        let sibling = plan.iter().flatten().any(|r| r & SIBLING != 0);
+        self.accesses(5 + usize::from(sibling));
         self.time(3, plan.len() as u64, || {
             Local.blake3_tree(leaves, siblings, layers, plan)
         })
@@ -101,6 +115,7 @@ impl Kernels for Counting {
         let elements = (t.y.len() + t.images.len()) as u64;
         self.time(4, elements, || ());
         self.time(8, t.points.len() as u64, || ());
+        self.accesses(3 + usize::from(!t.images.is_empty()) + usize::from(!t.points.is_empty()));
         let products = t.products(t.factors().expect("fits"));
         self.time(5, products, || Local.eval_many(t))
     }
@@ -108,11 +123,13 @@ impl Kernels for Counting {
     fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
         let elements = rows.iter().map(Vec::len).sum::<usize>() as u64;
         self.time(9, 1, || ());
+        self.accesses(5);
         self.time(6, elements, || Local.dots32(rows, rs))
     }
 
     fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
         let elements = rows.iter().map(Vec::len).sum::<usize>() as u64;
+        self.accesses(5);
         self.time(7, elements, || Local.dots128(rows, rs))
     }
 }
@@ -186,8 +203,9 @@ fn ps_per_tensor_point(ps_per_product: f64) -> f64 {
     ((time - products as f64 * ps_per_product) / points.len() as f64).max(0.0)
 }
 
-/// What the compiler takes to read one item of guest memory on its own:
-/// `sha256_each` of one-byte items 4 KiB apart against the same items packed.
+/// What the compiler takes to read guest memory once: `sha256_each` of
+/// one-byte items 4 KiB apart (a read each) against the same items packed
+/// (one read).
 fn ps_per_scattered_read(executor: &Executor) -> f64 {
     const ITEMS: u32 = 4096;
     let d = hostile::data_address();
@@ -239,6 +257,7 @@ const COMMITTED: [u64; SLOTS] = [
     kernel_gas::TENSOR_POINT,
     kernel_gas::DOT32_SETUP,
     kernel_gas::SHA256_ITEM,
+    kernel_gas::READ,
 ];
 
 /// A verification of 2^`log_size` (seed 1), counted: the kernels' tally and
@@ -294,6 +313,11 @@ fn print_profile(tally: &[Tally; SLOTS], guest_gas: u64, prices: [u64; SLOTS], c
             tally[k].calls * call
         );
     }
+    eprintln!(
+        "| guest memory accesses | | {} | {} |",
+        tally[11].units,
+        tally[11].units * prices[11]
+    );
     eprintln!("| guest code | | | {guest_gas} |");
 }
 
@@ -360,6 +384,7 @@ fn main() {
         tensor_point,
         dot32_setup,
         sha256_item,
+        read,
     ];
     let prices = [
         (
@@ -374,8 +399,8 @@ fn main() {
         ),
         (
             "READ",
-            read,
-            "Per item a kernel reads on its own (`sha256_each`, `row_dots`), when the\n/// items lie too far apart to read in one go.",
+            new[11],
+            "Per read or write of guest memory a kernel makes (of any length).",
         ),
         (
             "SHA256_SQUEEZE",

@@ -33,8 +33,7 @@ pub const TENSOR_PRODUCT: u64 = 65;
 pub const DOT32_ELEMENT: u64 = 38;
 /// Per GF(2^128) row element (`row_dots`).
 pub const DOT128_ELEMENT: u64 = 56;
-/// Per item a kernel reads on its own (`sha256_each`, `row_dots`), when the
-/// items lie too far apart to read in one go.
+/// Per read or write of guest memory a kernel makes (of any length).
 pub const READ: u64 = 5000;
 /// Per `row_dots` call on GF(2^32) rows: its two embedding tables.
 pub const DOT32_SETUP: u64 = 10000;

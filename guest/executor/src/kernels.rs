@@ -77,23 +77,34 @@ fn span(kernel: &'static str, count: u32, size: u64) -> Result<u32, HostError> {
     Ok(len as u32)
 }
 
+/// Reads guest memory, for [`gas::READ`]: on the compiler each access to
+/// the guest's memory is a system call, whatever its length.
 fn read(
     instance: &mut RawInstance,
     kernel: &'static str,
     address: u32,
     len: u32,
 ) -> Result<Vec<u8>, HostError> {
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    charge(instance, gas::READ)?;
     instance
         .read_memory(address, len)
         .map_err(|e| refuse(kernel, format!("reading {len} bytes at {address:#x}: {e}")))
 }
 
+/// Writes guest memory, for [`gas::READ`] as [`read`].
 fn write(
     instance: &mut RawInstance,
     kernel: &'static str,
     address: u32,
     bytes: &[u8],
 ) -> Result<(), HostError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    charge(instance, gas::READ)?;
     instance.write_memory(address, bytes).map_err(|e| {
         refuse(
             kernel,
@@ -102,11 +113,10 @@ fn write(
     })
 }
 
-/// Hands the `len`-byte items at `addresses` to `f` in order. Reading guest
-/// memory costs the compiler a system call, so items that lie close together
-/// (as a guest's allocations of one batch do) are read in one go, and items
-/// that do not are charged [`gas::READ`] each before they are read apart;
-/// the results are the same either way.
+/// Hands the `len`-byte items at `addresses` to `f` in order. Each read of
+/// guest memory is a system call on the compiler (and a [`gas::READ`]), so
+/// items that lie close together (as a guest's allocations of one batch do)
+/// are read in one go; the results are the same either way.
 fn each_item(
     instance: &mut RawInstance,
     kernel: &'static str,
@@ -126,7 +136,6 @@ fn each_item(
             f(&bytes[at..at + len as usize]);
         }
     } else {
-        charge(instance, addresses.len() as u64 * gas::READ)?;
         for &a in addresses {
             f(&read(instance, kernel, a, len)?);
         }
