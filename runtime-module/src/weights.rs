@@ -4,43 +4,44 @@
 //!
 //!   cargo run --release -p ligerito-runtime --example benchmark -- compiler > runtime-module/src/weights.rs
 //!
-//! Machine: AMD EPYC. Backend: compiler. Medians of repeated runs.
+//! Machine: Intel(R) Xeon(R) Processor. Backend: compiler. Medians of repeated runs.
 
 use crate::types::Weight;
 
 /// The kernel prices' calibration these weights were measured after
 /// (`ligerito_executor::kernel_gas::CALIBRATION`; a test compares them).
-pub const CALIBRATION: &str = "uncalibrated";
+pub const CALIBRATION: &str = "2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 45826000;
+pub const EXTRINSIC_BASE: Weight = 34903000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 17029032;
+pub const VERIFY_BASE: Weight = 80491480;
 
 /// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1052;
+pub const VERIFY_PER_BYTE: Weight = 768;
 
-/// Guest execution, per unit of gas (measured on a 2^20 proof).
-pub const PICOS_PER_GAS: Weight = 256;
+/// Guest execution, per unit of gas: the slowest per gas of the 2^20
+/// proof shapes (ligerito-tests' `shapes`), here "longest garbage".
+pub const PICOS_PER_GAS: Weight = 160;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 30717000;
+pub const SET_CODE_BASE: Weight = 17271000;
 
 /// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 4477;
+pub const SET_CODE_PER_BYTE: Weight = 2987;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 30717000;
+pub const SET_LIMITS: Weight = 17271000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 3456962),
-    (16, 6439920),
-    (20, 10343149),
-    (21, 13989749),
-    (22, 14366989),
-    (23, 16293165),
-    (24, 19567547),
+    (12, 4289669),
+    (16, 7347490),
+    (20, 11406763),
+    (21, 15113796),
+    (22, 15856122),
+    (23, 17772539),
+    (24, 21081516),
 ];
