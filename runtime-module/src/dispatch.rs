@@ -168,11 +168,14 @@ fn verify(
 }
 
 /// The new code must load: its interface and memory are checked the same
-/// way on every node, then it is compiled ahead of the next extrinsic.
+/// way on every node, then it must load on every backend the node supports
+/// (code one backend refuses would split a chain whose nodes run both), and
+/// it is compiled ahead of the next extrinsic.
 fn set_verifier_code(runtime: &mut Runtime, code: Vec<u8>) -> Result<Dispatched, ExecutorError> {
     let actual_weight = weights::EXTRINSIC_BASE + rules::set_code_weight(code.len());
     let code = Code::new(code);
-    match runtime.executor.prepare(&code, runtime.backend) {
+    let checked = runtime.executor.check_code(&code);
+    match checked.and_then(|()| runtime.executor.prepare(&code, runtime.backend)) {
         Ok(()) => {}
         Err(ExecutorError::InvalidCode { .. }) => {
             return Ok(Dispatched::failed(Error::InvalidCode, actual_weight))

@@ -367,6 +367,12 @@ fn verifier_code_update_is_stored_and_announced() {
             code_hash
         }))
     );
+    for backend in Backend::ALL {
+        let loaded = chain
+            .executor
+            .is_prepared(&ligerito_executor::Code::new(code.clone()), backend);
+        assert_eq!(loaded, backend.is_supported(), "checked on {backend}");
+    }
     assert_eq!(storage::code(&chain.state), Some(code));
     assert_eq!(storage::code_hash(&chain.state), Some(code_hash));
     // and the next extrinsic runs it: the same verdict, for more gas

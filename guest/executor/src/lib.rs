@@ -207,6 +207,32 @@ impl Executor {
         self.pool(code, backend).map(drop)
     }
 
+    /// Checks that new code loads on every backend this machine supports
+    /// (the interpreter everywhere; the compiler too on x86-64 Linux), and
+    /// prepares it on each: a chain must not accept code that some of its
+    /// nodes could not run. `InvalidCode` names the backend that refused it.
+    /// Where the compiler is unsupported only the interpreter can be asked.
+    pub fn check_code(&self, code: &Code) -> Result<(), ExecutorError> {
+        for backend in Backend::ALL.into_iter().filter(|b| b.is_supported()) {
+            self.prepare(code, backend).map_err(|error| match error {
+                ExecutorError::InvalidCode { hash, reason } => ExecutorError::InvalidCode {
+                    hash,
+                    reason: alloc::format!("{backend}: {reason}"),
+                },
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Whether the module for `code` on `backend` is compiled and cached.
+    pub fn is_prepared(&self, code: &Code, backend: Backend) -> bool {
+        self.pools
+            .lock()
+            .expect("pool map poisoned")
+            .contains_key(&(code.hash(), backend))
+    }
+
     fn pool(&self, code: &Code, backend: Backend) -> Result<Arc<Pool>, ExecutorError> {
         let key = (code.hash(), backend);
         if let Some(pool) = self.pools.lock().expect("pool map poisoned").get(&key) {

@@ -262,6 +262,22 @@ fn the_gas_benchmark_spans_nearly_a_whole_verification() {
     assert!(top < outcome.gas_used && top * 100 >= outcome.gas_used * 95);
 }
 
+#[test]
+fn via_host_checks_new_code_on_every_backend_the_node_supports() {
+    use crate::mock::via_host::*;
+    let code = ligerito_executor::REFERENCE_BLOB.to_vec();
+    new_test_ext().execute_with(|| {
+        let upgrade = BoundedCode::try_from(code.clone()).unwrap();
+        assert_ok!(Ligerito::set_verifier_code(RuntimeOrigin::root(), upgrade));
+    });
+    let (executor, _) = crate::host::shared_executor();
+    let code = ligerito_executor::Code::new(code);
+    for backend in ligerito_executor::Backend::ALL {
+        let loaded = executor.is_prepared(&code, backend);
+        assert_eq!(loaded, backend.is_supported(), "checked on {backend}");
+    }
+}
+
 /// Inputs whose verdicts cover every kind, for comparing the runners.
 fn inputs() -> Vec<(u32, Vec<u8>, u64)> {
     let valid = proof(12, 9);
