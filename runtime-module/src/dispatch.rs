@@ -105,7 +105,10 @@ fn verify(
         Err(error) => return Ok(Dispatched::failed(error, cheap)),
     };
     let claimed = rules::claimed_commitment(proof);
-    if claimed.is_some_and(|c| storage::commitment(&runtime.state, &c).is_some()) {
+    // Only the submitter's own record refuses it: another account's record of
+    // the same commitment (e.g. a copy of this proof seen in the pool and
+    // submitted first) must not stop this one from being recorded.
+    if claimed.is_some_and(|c| storage::commitment(&runtime.state, &c, who).is_some()) {
         return Ok(Dispatched::failed(Error::AlreadyVerified, cheap));
     }
 
@@ -126,8 +129,8 @@ fn verify(
             storage::record_commitment(
                 &mut runtime.state,
                 &commitment,
+                who,
                 &VerifiedCommitment {
-                    who: *who,
                     block,
                     log_size,
                     proof_hash,
