@@ -207,20 +207,25 @@ impl Executor {
         self.pool(code, backend).map(drop)
     }
 
-    /// Checks that new code loads on every backend this machine supports
+    /// Checks that new code loads on every backend this machine can run
     /// (the interpreter everywhere; the compiler too on x86-64 Linux), and
     /// prepares it on each: a chain must not accept code that some of its
     /// nodes could not run. `InvalidCode` names the backend that refused it.
-    /// Where the compiler is unsupported only the interpreter can be asked.
     pub fn check_code(&self, code: &Code) -> Result<(), ExecutorError> {
-        for backend in Backend::ALL.into_iter().filter(|b| b.is_supported()) {
-            self.prepare(code, backend).map_err(|error| match error {
-                ExecutorError::InvalidCode { hash, reason } => ExecutorError::InvalidCode {
-                    hash,
-                    reason: alloc::format!("{backend}: {reason}"),
-                },
-                other => other,
-            })?;
+        for backend in Backend::ALL {
+            match self.prepare(code, backend) {
+                Ok(()) => {}
+                // A backend this node cannot run, it cannot ask either: as on a
+                // machine without the compiler, the other backend decides.
+                Err(ExecutorError::BackendUnavailable { .. }) => {}
+                Err(ExecutorError::InvalidCode { hash, reason }) => {
+                    return Err(ExecutorError::InvalidCode {
+                        hash,
+                        reason: alloc::format!("{backend}: {reason}"),
+                    })
+                }
+                Err(failure) => return Err(failure),
+            }
         }
         Ok(())
     }
