@@ -52,6 +52,7 @@ pub enum ChainError {
     Unrunnable {
         /// BLAKE2-256 of the extrinsic, as the pool names it.
         extrinsic: H256,
+        /// Why the verifier could not run.
         error: ligerito_executor::ExecutorError,
     },
     #[error("block {number}: extrinsic {index} is invalid: {error}")]
