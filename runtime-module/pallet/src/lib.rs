@@ -204,9 +204,9 @@ pub mod pallet {
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Verify a proof of a 2^`log_size` polynomial; a valid one records its
-        /// commitment for the signer, whatever other accounts recorded. Charged for the size's whole gas limit and the record;
-        /// what the guest did not use, and the record of a proof that fails, is
-        /// refunded.
+        /// commitment for the signer, whatever other accounts recorded. Charged
+        /// for the size's whole gas limit and the record; what the guest did not
+        /// use, and the record of a proof that fails, is refunded.
         #[pallet::call_index(0)]
         #[pallet::weight(Pallet::<T>::verify_weight(proof.len(), Pallet::<T>::gas_limit(*log_size), true))]
         pub fn verify(
