@@ -46,6 +46,15 @@ pub enum ChainError {
     Store(#[from] StoreError),
     #[error("the verifier cannot run on this node: {0}")]
     Executor(#[from] ligerito_executor::ExecutorError),
+    /// Sealing: the verifier could not run this extrinsic on this node (not
+    /// a verdict on it), so the block being built was abandoned.
+    #[error("extrinsic {extrinsic:?}: the verifier cannot run it on this node: {error}")]
+    Unrunnable {
+        /// BLAKE2-256 of the extrinsic, as the pool names it.
+        extrinsic: H256,
+        /// Why the verifier could not run.
+        error: ligerito_executor::ExecutorError,
+    },
     #[error("block {number}: extrinsic {index} is invalid: {error}")]
     InvalidExtrinsic {
         number: u64,
@@ -219,6 +228,8 @@ impl Chain {
 
     /// Seals a block of the candidates that apply; returns it with its
     /// receipt and the candidates refused (with why), which are left out.
+    /// A candidate the verifier cannot run abandons the block:
+    /// [`ChainError::Unrunnable`] names it.
     pub fn seal(&mut self, candidates: Vec<Vec<u8>>) -> Result<SealedBlock, ChainError> {
         let number = self.best.number + 1;
         self.runtime.initialize_block(number);
@@ -235,7 +246,10 @@ impl Chain {
                 Err(ApplyError::Executor(error)) => {
                     // Nothing of a block the node cannot finish may stay behind.
                     self.runtime.abort_block();
-                    return Err(error.into());
+                    return Err(ChainError::Unrunnable {
+                        extrinsic: H256(sp_crypto_hashing::blake2_256(&xt)),
+                        error,
+                    });
                 }
             }
         }

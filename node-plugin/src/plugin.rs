@@ -92,20 +92,35 @@ impl LigeritoPlugin {
     }
 
     /// Seals the pending extrinsics that can apply now into a block, if
-    /// there are any; future nonces wait.
+    /// there are any; future nonces wait. An extrinsic the verifier cannot
+    /// run on this node leaves the pool (with a warning) and the block is
+    /// sealed without it: kept, it would stop every block after it.
     pub fn seal_pending(&self) -> Result<Option<SealedBlock>, ChainError> {
         let mut chain = self.chain.lock().expect("chain lock");
         let mut pool = self.pool.lock().expect("pool lock");
-        let ready = pool.ready(chain.runtime());
-        if ready.is_empty() {
-            return Ok(None);
+        loop {
+            let ready = pool.ready(chain.runtime());
+            if ready.is_empty() {
+                return Ok(None);
+            }
+            let start = Instant::now();
+            match chain.seal(ready) {
+                Ok(sealed) => {
+                    pool.prune(chain.runtime());
+                    self.metrics.sealed(&sealed, start.elapsed());
+                    self.metrics.pool_pending.set(pool.len() as i64);
+                    return Ok(Some(sealed));
+                }
+                // Each pass removes one extrinsic, so the loop ends.
+                Err(ChainError::Unrunnable { extrinsic, error }) if pool.remove(&extrinsic) => {
+                    tracing::warn!(
+                        "dropped extrinsic {extrinsic:?} from the pool: the verifier cannot run it on this node: {error}"
+                    );
+                    self.metrics.pool_pending.set(pool.len() as i64);
+                }
+                Err(error) => return Err(error),
+            }
         }
-        let start = Instant::now();
-        let sealed = chain.seal(ready)?;
-        pool.prune(chain.runtime());
-        self.metrics.sealed(&sealed, start.elapsed());
-        self.metrics.pool_pending.set(pool.len() as i64);
-        Ok(Some(sealed))
     }
 
     /// Runs `f` with the chain, for reads.

@@ -100,6 +100,16 @@ impl Pool {
             .collect()
     }
 
+    /// Drops the extrinsic with this hash; whether it was pending.
+    pub fn remove(&mut self, hash: &H256) -> bool {
+        let Some(at) = self.pending.iter().position(|(h, ..)| h == hash) else {
+            return false;
+        };
+        let (.., bytes) = self.pending.remove(at);
+        self.bytes -= bytes.len();
+        true
+    }
+
     /// Drops what the new state makes useless: included or now invalid.
     /// Future nonces stay.
     pub fn prune(&mut self, runtime: &Runtime) {

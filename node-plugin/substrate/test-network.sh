@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A two-validator Substrate network on loopback, driven by @polkadot/api:
 # alice and bob (--chain local) finalize with GRANDPA; signed ligerito.verify
-# extrinsics (a valid 2^20 proof, a flipped bit, the same proof again, an
-# unsupported size) are finalized with the expected events and fees; bob
-# answers ligerito_verified as alice does, holds the same finalized block and
+# extrinsics (a valid 2^20 proof, a flipped bit, the same proof again by alice
+# and by charlie, an unsupported size) are finalized with the expected events
+# and fees; bob answers ligerito_verified as alice does and ligerito_verifiers
+# lists alice and charlie; bob holds the same finalized block and
 # state root, and after SIGKILL and a restart syncs and finalizes again.
 # Builds what is missing; exit 0 only if every step holds. scripts/test (CI)
 # runs it; docs/FRAME.md "The network test" says what each step checks.

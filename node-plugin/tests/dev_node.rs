@@ -148,14 +148,20 @@ async fn dev_node_seals_serves_and_continues_after_a_restart() {
         .find_map(|e| {
             let bytes = hex::decode(&e.event[2..]).unwrap();
             match RuntimeEvent::decode(&mut &bytes[..]).unwrap() {
-                RuntimeEvent::Ligerito(Event::ProofVerified { commitment, .. }) => Some(commitment),
+                RuntimeEvent::Ligerito(Event::ProofVerified {
+                    who, commitment, ..
+                }) => Some((who, commitment)),
                 _ => None,
             }
         })
         .expect("ProofVerified");
-    let key = format!("0x{}", hex::encode(COMMITMENTS.key(&commitment)));
+    assert_eq!(commitment.0, dev_account("bob").public(), "bob's record");
+    let key = format!(
+        "0x{}",
+        hex::encode(COMMITMENTS.double_key(&commitment.1, &commitment.0))
+    );
     let stored: Option<String> = node.call("state_getStorage", rpc_params![key]).await;
-    assert!(stored.is_some(), "the commitment is recorded");
+    assert!(stored.is_some(), "the commitment is recorded under bob");
 
     // The verifier's methods share the port.
     let verdict: Value = node

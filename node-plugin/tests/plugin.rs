@@ -2,7 +2,7 @@
 
 use codec::Encode;
 use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
-use ligerito_runtime::{dev_account, Call, Error, UncheckedExtrinsic};
+use ligerito_runtime::{dev_account, Call, Error, SizeLimits, UncheckedExtrinsic};
 use ligerito_tests::proof_with_seed;
 use sp_core::bounded::BoundedVec;
 
@@ -51,5 +51,36 @@ fn seals_pending_extrinsics_keeps_future_ones_and_restarts_at_the_same_block() {
 
     let reopened = LigeritoPlugin::open(PluginConfig::dev(base.clone())).unwrap();
     assert_eq!(reopened.with_chain(|chain| chain.best().clone()), best);
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+#[test]
+fn an_extrinsic_the_verifier_cannot_run_leaves_the_pool_and_the_block_seals() {
+    let base =
+        std::env::temp_dir().join(format!("ligerito-plugin-unrunnable-{}", std::process::id()));
+    let mut config = PluginConfig::dev(base.clone());
+    // Code no backend loads: every guest run is an executor error, not a verdict.
+    config.genesis.code = b"not a program".to_vec();
+    let plugin = LigeritoPlugin::open(config).unwrap();
+    let genesis = plugin.with_chain(|chain| chain.runtime().genesis_hash());
+    let set_limits = Call::SetLimits {
+        log_size: 16,
+        limits: SizeLimits {
+            gas_limit: 1_000,
+            max_proof_len: 1_000,
+        },
+    };
+    let root_call =
+        UncheckedExtrinsic::sign(&dev_account("alice"), set_limits, 0, genesis).encode();
+    plugin.submit(root_call.clone()).unwrap();
+    plugin
+        .submit(verify_xt(&plugin, "bob", 0, proof_with_seed(12, 14)))
+        .unwrap();
+
+    let sealed = plugin.seal_pending().unwrap().expect("a block");
+    assert_eq!(sealed.block.extrinsics, vec![root_call]);
+    assert_eq!(sealed.receipt.outcomes[0].result, Ok(()));
+    assert!(plugin.pending().is_empty(), "bob's verify left the pool");
+    assert!(plugin.seal_pending().unwrap().is_none());
     std::fs::remove_dir_all(base).unwrap();
 }

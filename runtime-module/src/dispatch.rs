@@ -105,7 +105,10 @@ fn verify(
         Err(error) => return Ok(Dispatched::failed(error, cheap)),
     };
     let claimed = rules::claimed_commitment(proof);
-    if claimed.is_some_and(|c| storage::commitment(&runtime.state, &c).is_some()) {
+    // Only the submitter's own record refuses it: another account's record of
+    // the same commitment (e.g. a copy of this proof seen in the pool and
+    // submitted first) must not stop this one from being recorded.
+    if claimed.is_some_and(|c| storage::commitment(&runtime.state, &c, who).is_some()) {
         return Ok(Dispatched::failed(Error::AlreadyVerified, cheap));
     }
 
@@ -126,8 +129,8 @@ fn verify(
             storage::record_commitment(
                 &mut runtime.state,
                 &commitment,
+                who,
                 &VerifiedCommitment {
-                    who: *who,
                     block,
                     log_size,
                     proof_hash,
@@ -168,11 +171,14 @@ fn verify(
 }
 
 /// The new code must load: its interface and memory are checked the same
-/// way on every node, then it is compiled ahead of the next extrinsic.
+/// way on every node, then it must load on every backend the node supports
+/// (code one backend refuses would split a chain whose nodes run both), and
+/// it is compiled ahead of the next extrinsic.
 fn set_verifier_code(runtime: &mut Runtime, code: Vec<u8>) -> Result<Dispatched, ExecutorError> {
     let actual_weight = weights::EXTRINSIC_BASE + rules::set_code_weight(code.len());
     let code = Code::new(code);
-    match runtime.executor.prepare(&code, runtime.backend) {
+    let checked = runtime.executor.check_code(&code);
+    match checked.and_then(|()| runtime.executor.prepare(&code, runtime.backend)) {
         Ok(()) => {}
         Err(ExecutorError::InvalidCode { .. }) => {
             return Ok(Dispatched::failed(Error::InvalidCode, actual_weight))

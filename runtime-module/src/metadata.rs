@@ -29,8 +29,9 @@ pub struct StorageEntry {
     pub doc: &'static str,
     /// Hex of `twox128(module) ++ twox128(name)`.
     pub prefix: String,
-    /// The map key's type; maps hash it as `blake2_128(key) ++ key`.
-    pub key: Option<u32>,
+    /// The map keys' types, in key order, each hashed as
+    /// `blake2_128(key) ++ key`; empty for a plain value.
+    pub keys: Vec<u32>,
     pub value: u32,
 }
 
@@ -43,34 +44,38 @@ pub fn metadata() -> Metadata {
     let runtime_event = id(MetaType::new::<Vec<EventRecord>>());
     let error = id(MetaType::new::<Error>());
     let invalid_transaction = id(MetaType::new::<InvalidTransaction>());
-    let mut entry = |item: &Item, key: Option<MetaType>, value: MetaType| StorageEntry {
+    let mut entry = |item: &Item, keys: Vec<MetaType>, value: MetaType| StorageEntry {
         module: item.module,
         name: item.name,
         doc: item.doc,
         prefix: hex::encode(item.prefix()),
-        key: key.map(&mut id),
+        keys: keys.into_iter().map(&mut id).collect(),
         value: id(value),
     };
     let storage = vec![
         entry(
             &storage::ACCOUNT_NONCE,
-            Some(MetaType::new::<AccountId>()),
+            vec![MetaType::new::<AccountId>()],
             MetaType::new::<u64>(),
         ),
-        entry(&storage::BLOCK_NUMBER, None, MetaType::new::<BlockNumber>()),
-        entry(&storage::SUDO_KEY, None, MetaType::new::<AccountId>()),
+        entry(
+            &storage::BLOCK_NUMBER,
+            vec![],
+            MetaType::new::<BlockNumber>(),
+        ),
+        entry(&storage::SUDO_KEY, vec![], MetaType::new::<AccountId>()),
         entry(
             &storage::COMMITMENTS,
-            Some(MetaType::new::<H256>()),
+            vec![MetaType::new::<H256>(), MetaType::new::<AccountId>()],
             MetaType::new::<VerifiedCommitment>(),
         ),
         entry(
             &storage::LIMITS,
-            Some(MetaType::new::<u32>()),
+            vec![MetaType::new::<u32>()],
             MetaType::new::<SizeLimits>(),
         ),
-        entry(&storage::CODE, None, MetaType::new::<Vec<u8>>()),
-        entry(&storage::CODE_HASH, None, MetaType::new::<H256>()),
+        entry(&storage::CODE, vec![], MetaType::new::<Vec<u8>>()),
+        entry(&storage::CODE_HASH, vec![], MetaType::new::<H256>()),
     ];
     Metadata {
         module: "Ligerito",
@@ -154,6 +159,12 @@ mod tests {
             "every error has a doc: {errors:?}"
         );
         assert_eq!(metadata.storage.len(), 7);
+        let commitments = metadata.storage.iter().find(|s| s.name == "Commitments");
+        assert_eq!(
+            commitments.map(|s| s.keys.len()),
+            Some(2),
+            "(commitment, account)"
+        );
     }
 
     #[test]

@@ -212,9 +212,10 @@ impl Runtime {
         storage::nonce(&self.state, who)
     }
 
-    /// Whether (and by whom, when) a commitment was verified.
-    pub fn verified(&self, commitment: &H256) -> Option<VerifiedCommitment> {
-        storage::commitment(&self.state, commitment)
+    /// `who`'s record of `commitment`: when and how that account verified
+    /// it; `None` if it has not (whoever else has).
+    pub fn verified(&self, commitment: &H256, who: &AccountId) -> Option<VerifiedCommitment> {
+        storage::commitment(&self.state, commitment, who)
     }
 
     /// The limits in force for a supported size.

@@ -1,5 +1,6 @@
 //! Storage items, keyed as FRAME keys them:
-//! `twox128(module) ++ twox128(item) [++ blake2_128(key) ++ key]`.
+//! `twox128(module) ++ twox128(item)`, then for each map key
+//! `blake2_128(key) ++ key`.
 
 use crate::state::State;
 use crate::types::{AccountId, SizeLimits, VerifiedCommitment};
@@ -34,11 +35,13 @@ pub const SUDO_KEY: Item = Item {
     name: "Key",
     doc: "The account allowed to make root calls.",
 };
-/// `Ligerito.Commitments`: commitment -> who verified it, when, how.
+/// `Ligerito.Commitments`: (commitment, account) -> when and how that
+/// account verified it. Keyed by both so that no account's record can stop
+/// another's: one entry per successful `verify`, whose weight covers the write.
 pub const COMMITMENTS: Item = Item {
     module: "Ligerito",
     name: "Commitments",
-    doc: "Verified commitments (initial Merkle roots).",
+    doc: "Verified commitments (initial Merkle roots), by the account that verified each.",
 };
 /// `Ligerito.Limits`: size -> limits, where they differ from the defaults.
 pub const LIMITS: Item = Item {
@@ -71,9 +74,24 @@ impl Item {
     /// The key of a map entry: the key is hashed for balance, and kept so
     /// entries can be iterated and read back.
     pub fn key(&self, key: &impl Encode) -> Vec<u8> {
-        let encoded = key.encode();
-        [self.prefix(), blake2_128(&encoded).to_vec(), encoded].concat()
+        [self.prefix(), blake2_128_concat(key)].concat()
     }
+
+    /// The key of a double map entry, each key laid out as [`Self::key`]'s,
+    /// so the entries under one `first` share a prefix.
+    pub fn double_key(&self, first: &impl Encode, second: &impl Encode) -> Vec<u8> {
+        [
+            self.prefix(),
+            blake2_128_concat(first),
+            blake2_128_concat(second),
+        ]
+        .concat()
+    }
+}
+
+fn blake2_128_concat(key: &impl Encode) -> Vec<u8> {
+    let encoded = key.encode();
+    [blake2_128(&encoded).to_vec(), encoded].concat()
 }
 
 fn get<T: Decode>(state: &State, key: &[u8]) -> Option<T> {
@@ -106,12 +124,17 @@ pub fn set_sudo_key(state: &mut State, who: &AccountId) {
     state.set(SUDO_KEY.prefix(), who.encode());
 }
 
-pub fn commitment(state: &State, commitment: &H256) -> Option<VerifiedCommitment> {
-    get(state, &COMMITMENTS.key(commitment))
+pub fn commitment(state: &State, commitment: &H256, who: &AccountId) -> Option<VerifiedCommitment> {
+    get(state, &COMMITMENTS.double_key(commitment, who))
 }
 
-pub fn record_commitment(state: &mut State, commitment: &H256, record: &VerifiedCommitment) {
-    state.set(COMMITMENTS.key(commitment), record.encode());
+pub fn record_commitment(
+    state: &mut State,
+    commitment: &H256,
+    who: &AccountId,
+    record: &VerifiedCommitment,
+) {
+    state.set(COMMITMENTS.double_key(commitment, who), record.encode());
 }
 
 pub fn limits(state: &State, size: &sizes::SizeConfig) -> SizeLimits {

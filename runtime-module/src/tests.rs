@@ -48,8 +48,8 @@ ligerito_executor::per_backend! {
         let outcome = submit(&mut chain, "bob", verify_call(12, proof.clone()));
         assert_eq!(outcome.result, Ok(()));
         assert!(outcome.gas_used > 0);
-        let record = chain.verified(&commitment(&proof)).expect("recorded");
-        assert_eq!((record.who, record.block, record.log_size), (account("bob"), 1, 12));
+        let record = chain.verified(&commitment(&proof), &account("bob")).expect("recorded");
+        assert_eq!((record.block, record.log_size), (1, 12));
         assert_eq!(record.proof_hash, H256(sp_crypto_hashing::blake2_256(&proof)));
         assert_eq!(
             events(&chain)[0],
@@ -71,7 +71,7 @@ ligerito_executor::per_backend! {
         proof[100] ^= 1; // inside the first opened row
         let outcome = submit(&mut chain, "bob", verify_call(12, proof.clone()));
         assert_eq!(outcome.result, Err(Error::InvalidProof));
-        assert!(chain.verified(&commitment(&proof)).is_none());
+        assert!(chain.verified(&commitment(&proof), &account("bob")).is_none());
         assert_eq!(chain.nonce(&account("bob")), 1);
         let RuntimeEvent::Ligerito(Event::ProofRejected { exit_code, gas_used, .. }) = events(&chain)[0] else {
             panic!("{:?}", events(&chain));
@@ -271,21 +271,50 @@ fn rejects_proof_over_the_size_limit_without_running_the_guest() {
 }
 
 #[test]
-fn rejects_already_verified_commitment_without_running_the_guest() {
+fn a_front_run_does_not_stop_the_honest_submitters_record() {
+    let mut chain = new_chain(Backend::Compiler);
+    let proof = proof(12, 7);
+    // charlie copies bob's proof from the pool and is included first
+    let front_run = submit(&mut chain, "charlie", verify_call(12, proof.clone()));
+    assert_eq!(front_run.result, Ok(()));
+    let honest = submit(&mut chain, "bob", verify_call(12, proof.clone()));
+    assert_eq!(honest.result, Ok(()));
+    let RuntimeEvent::Ligerito(Event::ProofVerified {
+        who, commitment: c, ..
+    }) = events(&chain)[2]
+    else {
+        panic!("{:?}", events(&chain));
+    };
+    assert_eq!((who, c), (account("bob"), commitment(&proof)));
+    for name in ["charlie", "bob"] {
+        assert!(chain
+            .verified(&commitment(&proof), &account(name))
+            .is_some());
+    }
+    assert!(chain
+        .verified(&commitment(&proof), &account("dave"))
+        .is_none());
+}
+
+#[test]
+fn rejects_a_commitment_the_submitter_verified_without_running_the_guest() {
     let mut chain = new_chain(Backend::Compiler);
     let proof = proof(12, 7);
     assert_eq!(
-        submit(&mut chain, "bob", verify_call(12, proof.clone())).result,
+        submit(&mut chain, "charlie", verify_call(12, proof.clone())).result,
         Ok(())
     );
+    let recorded = chain.verified(&commitment(&proof), &account("charlie"));
+    chain.initialize_block(2);
     let again = submit(&mut chain, "charlie", verify_call(12, proof.clone()));
     assert_eq!(
         (again.result, again.gas_used),
         (Err(Error::AlreadyVerified), 0)
     );
     assert_eq!(
-        chain.verified(&commitment(&proof)).unwrap().who,
-        account("bob")
+        chain.verified(&commitment(&proof), &account("charlie")),
+        recorded,
+        "the first record stays"
     );
 }
 
@@ -367,6 +396,12 @@ fn verifier_code_update_is_stored_and_announced() {
             code_hash
         }))
     );
+    for backend in Backend::ALL {
+        let loaded = chain
+            .executor
+            .is_prepared(&ligerito_executor::Code::new(code.clone()), backend);
+        assert_eq!(loaded, backend.is_supported(), "checked on {backend}");
+    }
     assert_eq!(storage::code(&chain.state), Some(code));
     assert_eq!(storage::code_hash(&chain.state), Some(code_hash));
     // and the next extrinsic runs it: the same verdict, for more gas
@@ -448,9 +483,9 @@ fn a_restored_runtime_continues_where_the_stored_one_stopped() {
     let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 3)));
     assert_eq!(outcome.result, Ok(()));
     let finished = chain.finalize_block();
-    assert!(finished
-        .changes
-        .contains_key(&storage::COMMITMENTS.key(&commitment(&proof(12, 3)))));
+    assert!(finished.changes.contains_key(
+        &storage::COMMITMENTS.double_key(&commitment(&proof(12, 3)), &account("bob"))
+    ));
     let restore =
         |pairs| Runtime::restore(GenesisConfig::dev(), executor(), Backend::Compiler, pairs);
     let mut restored = restore(chain.storage_pairs()).expect("the code is stored");
@@ -458,7 +493,9 @@ fn a_restored_runtime_continues_where_the_stored_one_stopped() {
     assert_eq!(restored.genesis_hash(), chain.genesis_hash());
     assert_eq!(restored.code_hash(), chain.code_hash());
     assert_eq!(restored.nonce(&account("bob")), 1);
-    assert!(restored.verified(&commitment(&proof(12, 3))).is_some());
+    assert!(restored
+        .verified(&commitment(&proof(12, 3)), &account("bob"))
+        .is_some());
     assert!(
         restore(Vec::new()).is_none(),
         "a state without verifier code"

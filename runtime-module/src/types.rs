@@ -87,10 +87,10 @@ impl Call {
 /// The module's events.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Event {
-    /// A proof verified and its commitment was recorded.
+    /// A proof verified and its commitment was recorded for its submitter.
     #[codec(index = 0)]
     ProofVerified {
-        /// Who submitted it.
+        /// Who submitted it: the record is under this account.
         who: AccountId,
         /// log2 of the polynomial size.
         log_size: u32,
@@ -143,8 +143,8 @@ pub enum Error {
     #[error("the proof is longer than the size allows")]
     #[codec(index = 1)]
     ProofTooLarge,
-    /// A proof of this commitment is already recorded; the guest did not run.
-    #[error("the commitment is already verified")]
+    /// The submitter already recorded a proof of this commitment; the guest did not run.
+    #[error("the commitment is already verified by this account")]
     #[codec(index = 2)]
     AlreadyVerified,
     /// The proof decoded but does not verify.
@@ -237,12 +237,11 @@ pub struct EventRecord {
     pub event: RuntimeEvent,
 }
 
-/// What storage keeps for a verified commitment. Generic so a FRAME
-/// chain's own account and block number types fit (`pallet-ligerito`).
+/// What storage keeps for one account's verification of a commitment,
+/// under the key (commitment, account). Generic so a FRAME chain's own
+/// block number type fits (`pallet-ligerito`).
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
-pub struct VerifiedCommitment<Account = AccountId, Block = BlockNumber> {
-    /// Who submitted the proof.
-    pub who: Account,
+pub struct VerifiedCommitment<Block = BlockNumber> {
     /// Block it was verified in.
     pub block: Block,
     /// log2 of the polynomial size.

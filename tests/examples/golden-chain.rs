@@ -2,10 +2,12 @@
 //!
 //!   cargo run --release -p ligerito-tests --example golden-chain
 //!
-//! Blocks hold valid, invalid, malformed, out-of-gas, duplicate and
-//! code-upgrade (to the reference verifier and back) extrinsics, and are
-//! offered wrong-nonce, replayed and bad-signature ones, which they refuse. Rerun it (and commit the result)
-//! when the guest, the gas schedule or the runtime changes on purpose.
+//! Blocks hold valid, invalid, malformed, out-of-gas, duplicate (a proof
+//! again by the account that verified it) and code-upgrade (to the
+//! reference verifier and back) extrinsics, and a proof verified by a
+//! second account, and are offered wrong-nonce, replayed and bad-signature
+//! ones, which they refuse. Rerun it (and commit the result) when the guest,
+//! the gas schedule or the runtime changes on purpose.
 
 use codec::Encode;
 use ligerito_executor::{sizes, Backend, REFERENCE_BLOB, VERIFIER_BLOB};
@@ -57,7 +59,7 @@ fn main() {
         vec![
             sign("alice", 0, limits(1_000_000)),
             sign("bob", 1, verify(proof_with_seed(12, 36))),
-            sign("charlie", 1, verify(proof_with_seed(12, 31))),
+            sign("bob", 2, verify(proof_with_seed(12, 31))),
             valid,
         ],
     ));
@@ -70,14 +72,16 @@ fn main() {
         vec![
             sign("alice", 1, code(REFERENCE_BLOB)),
             sign("alice", 2, limits(ligerito_executor::DEFAULT_GAS_LIMIT)),
-            sign("bob", 2, verify(proof_with_seed(12, 37))),
+            sign("bob", 3, verify(proof_with_seed(12, 37))),
         ],
     ));
     blocks.push(seal(
         &mut chain,
         vec![
             sign("alice", 3, code(VERIFIER_BLOB)),
-            sign("bob", 3, verify(proof_with_seed(12, 38))),
+            sign("bob", 4, verify(proof_with_seed(12, 38))),
+            // bob's proof of block 1 again, by charlie: recorded for charlie too
+            sign("charlie", 1, verify(proof_with_seed(12, 31))),
         ],
     ));
 

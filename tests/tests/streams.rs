@@ -34,7 +34,8 @@ struct Stream {
     genesis: sp_core::H256,
     /// Proofs made so far: seeds are drawn fresh for valid proofs.
     next_proof_seed: u64,
-    used_proofs: Vec<Vec<u8>>,
+    /// Each proof made (before any tampering) and who signed it first.
+    used_proofs: Vec<(&'static str, Vec<u8>)>,
     /// Extrinsics offered earlier, re-offered as duplicates.
     offered: Vec<Vec<u8>>,
     reference_code: bool,
@@ -52,10 +53,10 @@ impl Stream {
         }
     }
 
-    fn fresh_proof(&mut self) -> Vec<u8> {
+    fn fresh_proof(&mut self, who: &'static str) -> Vec<u8> {
         self.next_proof_seed += 1;
         let proof = proof_with_seed(LOG_SIZE, self.next_proof_seed);
-        self.used_proofs.push(proof.clone());
+        self.used_proofs.push((who, proof.clone()));
         proof
     }
 
@@ -79,17 +80,17 @@ impl Stream {
             let who = SIGNERS[self.rng.gen_range(0..SIGNERS.len())];
             match self.rng.gen_range(0..10) {
                 0 | 1 => {
-                    let proof = self.fresh_proof();
+                    let proof = self.fresh_proof(who);
                     candidates.push(sign(&mut nonces, who, verify(proof)));
                 }
                 2 => {
-                    let mut proof = self.fresh_proof();
+                    let mut proof = self.fresh_proof(who);
                     let at = self.rng.gen_range(0..proof.len());
                     proof[at] ^= 1 << self.rng.gen_range(0..8);
                     candidates.push(sign(&mut nonces, who, verify(proof)));
                 }
                 3 => {
-                    let mut proof = self.fresh_proof();
+                    let mut proof = self.fresh_proof(who);
                     if self.rng.gen() {
                         proof.truncate(self.rng.gen_range(0..proof.len()));
                     } else {
@@ -104,7 +105,7 @@ impl Stream {
                         ..limits
                     };
                     candidates.push(sign(&mut nonces, "alice", set_limits(low)));
-                    let proof = self.fresh_proof();
+                    let proof = self.fresh_proof(who);
                     candidates.push(sign(&mut nonces, who, verify(proof)));
                     candidates.push(sign(&mut nonces, "alice", set_limits(limits)));
                 }
@@ -116,14 +117,14 @@ impl Stream {
                     } else {
                         next + self.rng.gen_range(1..3)
                     };
-                    let proof = self.fresh_proof();
+                    let proof = self.fresh_proof(who);
                     candidates.push(
                         UncheckedExtrinsic::sign(&dev_account(who), verify(proof), nonce, genesis)
                             .encode(),
                     );
                 }
                 6 => {
-                    let proof = self.fresh_proof();
+                    let proof = self.fresh_proof(who);
                     let mut xt = UncheckedExtrinsic::sign(
                         &dev_account(who),
                         verify(proof),
@@ -136,13 +137,16 @@ impl Stream {
                     candidates.push(xt);
                 }
                 7 => {
-                    // The same bytes again, or a proof already verified under a new signer.
+                    // The same bytes again, or a proof made before signed by its
+                    // first signer and by another: AlreadyVerified for a signer
+                    // that recorded it, else recorded for that signer too.
                     if !self.offered.is_empty() && self.rng.gen() {
                         let again = self.offered[self.rng.gen_range(0..self.offered.len())].clone();
                         candidates.push(again);
                     } else if !self.used_proofs.is_empty() {
-                        let proof =
+                        let (first, proof) =
                             self.used_proofs[self.rng.gen_range(0..self.used_proofs.len())].clone();
+                        candidates.push(sign(&mut nonces, first, verify(proof.clone())));
                         candidates.push(sign(&mut nonces, who, verify(proof)));
                     }
                 }

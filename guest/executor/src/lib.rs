@@ -207,6 +207,37 @@ impl Executor {
         self.pool(code, backend).map(drop)
     }
 
+    /// Checks that new code loads on every backend this machine can run
+    /// (the interpreter everywhere; the compiler too on x86-64 Linux), and
+    /// prepares it on each: a chain must not accept code that some of its
+    /// nodes could not run. `InvalidCode` names the backend that refused it.
+    pub fn check_code(&self, code: &Code) -> Result<(), ExecutorError> {
+        for backend in Backend::ALL {
+            match self.prepare(code, backend) {
+                Ok(()) => {}
+                // A backend this node cannot run, it cannot ask either: as on a
+                // machine without the compiler, the other backend decides.
+                Err(ExecutorError::BackendUnavailable { .. }) => {}
+                Err(ExecutorError::InvalidCode { hash, reason }) => {
+                    return Err(ExecutorError::InvalidCode {
+                        hash,
+                        reason: alloc::format!("{backend}: {reason}"),
+                    })
+                }
+                Err(failure) => return Err(failure),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the module for `code` on `backend` is compiled and cached.
+    pub fn is_prepared(&self, code: &Code, backend: Backend) -> bool {
+        self.pools
+            .lock()
+            .expect("pool map poisoned")
+            .contains_key(&(code.hash(), backend))
+    }
+
     fn pool(&self, code: &Code, backend: Backend) -> Result<Arc<Pool>, ExecutorError> {
         let key = (code.hash(), backend);
         if let Some(pool) = self.pools.lock().expect("pool map poisoned").get(&key) {

@@ -96,6 +96,27 @@ ligerito_executor::per_backend! {
     }
 }
 
+#[test]
+fn new_code_is_checked_on_every_supported_backend() {
+    let executor = Executor::new();
+    let code = returns_zero(4096);
+    executor.check_code(&code).expect("loads everywhere");
+    for backend in Backend::ALL {
+        assert_eq!(
+            executor.is_prepared(&code, backend),
+            backend.is_supported(),
+            "{backend}"
+        );
+    }
+    let bad = returns_zero(ligerito_executor::MAX_GUEST_MEMORY + 4096);
+    let first = Backend::ALL.into_iter().find(|b| b.is_supported()).unwrap();
+    let error = executor.check_code(&bad).unwrap_err();
+    assert!(
+        matches!(&error, ExecutorError::InvalidCode { reason, .. } if reason.starts_with(&format!("{first}: "))),
+        "{error}"
+    );
+}
+
 /// A `verify` that returns 0, with `rw_data_size` bytes of read-write data.
 fn returns_zero(rw_data_size: u32) -> Code {
     use polkavm_common::program::{asm, InstructionSetKind, Reg};

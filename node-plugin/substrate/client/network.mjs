@@ -126,8 +126,8 @@ async function drive(aliceUrl, bobUrl, proofPath) {
   const dry = await rpc(alice, 'ligerito_dryRun', 20, flipped);
   check(dry.error !== null && dry.commitment === null, `a dry run refuses the flipped proof: ${dry.error}`);
 
-  // The flipped proof goes first: once its commitment is recorded, a proof
-  // of it is AlreadyVerified before the guest runs.
+  // The flipped proof claims the valid one's commitment: the guest runs and
+  // refuses it, whoever records that commitment later.
   const bad = await submit(alice, alice.tx.ligerito.verify(20, flipped), b, 'flipped bit (bob)');
   const author = async (hash) => {
     const authors = await alice.query.aura.authorities.at(hash);
@@ -154,28 +154,38 @@ async function drive(aliceUrl, bobUrl, proofPath) {
   const commitment = first.verified.commitment.toHex();
   check(first.verified.who.toString() === a.address, `ProofVerified names alice; commitment ${commitment}`);
 
-  const [again, unsupported] = await Promise.all([
-    submit(alice, alice.tx.ligerito.verify(20, valid), c, 'same proof again (charlie)'),
+  // Records are per account: alice's own proof again is AlreadyVerified,
+  // while charlie's copy of it (a front-run, had it come first) is recorded for charlie.
+  const [again, copy, unsupported] = await Promise.all([
+    submit(alice, alice.tx.ligerito.verify(20, valid), a, 'same proof again (alice)'),
+    submit(alice, alice.tx.ligerito.verify(20, valid), c, 'same proof, another account (charlie)'),
     submit(alice, alice.tx.ligerito.verify(13, valid), d, 'unsupported size 2^13 (dave)'),
   ]);
+  check(copy.error === null && copy.verified?.who.toString() === c.address
+    && copy.verified.commitment.toHex() === commitment, `${copy.label}: ligerito.ProofVerified names charlie`);
   const expected = [[bad, `ligerito.${dry.error}`], [again, 'ligerito.AlreadyVerified'], [unsupported, 'ligerito.UnsupportedSize']];
   for (const [outcome, error] of expected) {
     check(outcome.events.includes('system.ExtrinsicFailed') && outcome.error === error, `${outcome.label}: system.ExtrinsicFailed ${outcome.error}`);
   }
-  const outcomes = [first, bad, again, unsupported];
+  const signed = [[first, a], [bad, b], [again, a], [copy, c], [unsupported, d]];
+  const outcomes = signed.map(([o]) => o);
   const after = await Promise.all([a, b, c, d].map(free));
-  outcomes.forEach((o, i) => {
-    const signer = [a, b, c, d][i];
-    check(o.fee > 0n && o.feePayer === signer.address && before[i] - after[i] === o.fee,
-      `${names[i]} paid a fee of ${o.fee} for ${o.label}`);
+  [a, b, c, d].forEach((signer, i) => {
+    const own = signed.filter(([, s]) => s === signer).map(([o]) => o);
+    const fees = own.reduce((sum, o) => sum + o.fee, 0n);
+    check(own.every((o) => o.fee > 0n && o.feePayer === signer.address) && before[i] - after[i] === fees,
+      `${names[i]} paid fees of ${fees} for ${own.map((o) => o.label).join(', ')}`);
   });
 
   const header = async (api, hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
   const block = await header(alice, first.block);
-  const fromAlice = await rpc(alice, 'ligerito_verified', commitment);
-  const fromBob = await rpc(bob, 'ligerito_verified', commitment);
+  const fromAlice = await rpc(alice, 'ligerito_verified', commitment, a.address);
+  const fromBob = await rpc(bob, 'ligerito_verified', commitment, a.address);
   check(fromBob !== null && JSON.stringify(fromBob) === JSON.stringify(fromAlice) && fromBob.block === block,
     `bob's ligerito_verified gives alice's record: ${JSON.stringify(fromBob)}`);
+  const verifiers = (await rpc(bob, 'ligerito_verifiers', commitment)).map((v) => v.who).sort();
+  check(JSON.stringify(verifiers) === JSON.stringify([a.address, c.address].sort()),
+    `bob's ligerito_verifiers lists alice and charlie: ${verifiers.join(', ')}`);
   // How many such verifies a block holds: each is charged its size's whole
   // gas limit before dispatch, and the block's normal class has a weight and
   // a length limit.

@@ -77,9 +77,9 @@ mod benchmarks {
         let caller: T::AccountId = whitelisted_caller();
         #[block]
         {
-            Pallet::<T>::record(caller, 20, commitment, &proof, 1);
+            Pallet::<T>::record(caller.clone(), 20, commitment, &proof, 1);
         }
-        assert!(Commitments::<T>::contains_key(commitment));
+        assert!(Commitments::<T>::contains_key(commitment, caller));
     }
 
     /// A code upgrade to the reference verifier: the interface check, a load

@@ -30,8 +30,8 @@ pub trait LigeritoVerifier {
         native::verify(code_hash, code, log_size, proof, gas_limit)
     }
 
-    /// Whether `code` is a verifier guest; valid code is compiled ahead of
-    /// its first `verify`.
+    /// Whether `code` is a verifier guest that loads on every backend the
+    /// node supports; valid code is compiled ahead of its first `verify`.
     fn check_code(code: PassFatPointerAndRead<&[u8]>) -> bool {
         native::check_code(code)
     }
@@ -61,7 +61,7 @@ mod native {
 #[cfg(feature = "std")]
 mod native {
     use crate::Outcome;
-    use ligerito_executor::{check_code_once, Backend, Code, Executor, ExecutorError};
+    use ligerito_executor::{Backend, Code, Executor, ExecutorError};
     use std::sync::{Arc, Mutex, OnceLock};
 
     static SHARED: OnceLock<(Arc<Executor>, Backend)> = OnceLock::new();
@@ -133,14 +133,16 @@ mod native {
         outcome
     }
 
+    /// Valid code loads on every backend this node supports, so that nodes
+    /// running either backend accept the same code.
     pub fn check_code(bytes: &[u8]) -> bool {
         let code = Code::new(bytes.to_vec());
-        match check_code_once(&code) {
+        let (executor, backend) = shared_executor();
+        match executor.check_code(&code) {
             Ok(()) => {}
             Err(ExecutorError::InvalidCode { .. }) => return false,
             Err(e) => unavailable(e),
         }
-        let (executor, backend) = shared_executor();
         executor
             .prepare(&code, *backend)
             .unwrap_or_else(|e| unavailable(e));

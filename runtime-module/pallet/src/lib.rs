@@ -76,10 +76,19 @@ pub mod pallet {
         type WeightInfo: WeightInfo;
     }
 
-    /// Verified commitments (initial Merkle roots): who, when, how.
+    /// Verified commitments (initial Merkle roots) by the account that
+    /// verified each: when and how. Keyed by both so that no account's record
+    /// can stop another's; each entry is written by its account's own
+    /// successful `verify`, whose weight includes the write.
     #[pallet::storage]
-    pub type Commitments<T: Config> =
-        StorageMap<_, Blake2_128Concat, H256, VerifiedCommitment<T::AccountId, BlockNumberFor<T>>>;
+    pub type Commitments<T: Config> = StorageDoubleMap<
+        _,
+        Blake2_128Concat,
+        H256,
+        Blake2_128Concat,
+        T::AccountId,
+        VerifiedCommitment<BlockNumberFor<T>>,
+    >;
 
     /// Per-size limits set by root; other sizes use the defaults.
     #[pallet::storage]
@@ -128,20 +137,31 @@ pub mod pallet {
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
-        /// A proof verified and its commitment was recorded.
+        /// A proof verified and its commitment was recorded for its submitter.
         ProofVerified {
+            /// Who submitted it: the record is under this account.
             who: T::AccountId,
+            /// log2 of the polynomial size.
             log_size: u32,
             /// The proof's initial Merkle root.
             commitment: H256,
             /// BLAKE2-256 of the proof bytes.
             proof_hash: H256,
+            /// Gas the guest used.
             gas_used: u64,
         },
-        /// The verifier code changed; `code_hash` is its SHA-256.
-        VerifierCodeUpdated { code_hash: H256 },
+        /// The verifier code changed.
+        VerifierCodeUpdated {
+            /// SHA-256 of the new code.
+            code_hash: H256,
+        },
         /// A size's limits changed.
-        LimitsUpdated { log_size: u32, limits: SizeLimits },
+        LimitsUpdated {
+            /// log2 of the polynomial size.
+            log_size: u32,
+            /// The new limits.
+            limits: SizeLimits,
+        },
     }
 
     /// The runtime module's errors (`ligerito_runtime::Error`), in order.
@@ -151,7 +171,7 @@ pub mod pallet {
         UnsupportedSize,
         /// The proof is longer than the size's maximum proof length.
         ProofTooLarge,
-        /// A proof of this commitment is already recorded; the guest did not run.
+        /// The submitter already recorded a proof of this commitment; the guest did not run.
         AlreadyVerified,
         /// The proof decoded but does not verify.
         InvalidProof,
@@ -184,9 +204,9 @@ pub mod pallet {
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Verify a proof of a 2^`log_size` polynomial; a valid one records its
-        /// commitment. Charged for the size's whole gas limit and the record;
-        /// what the guest did not use, and the record of a proof that fails, is
-        /// refunded.
+        /// commitment for the signer, whatever other accounts recorded. Charged
+        /// for the size's whole gas limit and the record; what the guest did not
+        /// use, and the record of a proof that fails, is refunded.
         #[pallet::call_index(0)]
         #[pallet::weight(Pallet::<T>::verify_weight(proof.len(), Pallet::<T>::gas_limit(*log_size), true))]
         pub fn verify(
@@ -195,7 +215,7 @@ pub mod pallet {
             proof: BoundedProof,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let DryRun { result, outcome } = Self::run(log_size, &proof);
+            let DryRun { result, outcome } = Self::run(Some(&who), log_size, &proof);
             let gas_used = outcome.as_ref().map_or(0, |outcome| outcome.gas_used);
             let actual = |recorded| Some(Self::verify_weight(proof.len(), gas_used, recorded));
             match result {
@@ -242,11 +262,22 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
-        /// Whether (and by whom, when) a commitment was verified.
+        /// `who`'s record of `commitment`: when and how that account verified
+        /// it; `None` if it has not (whoever else has).
         pub fn verified(
             commitment: H256,
-        ) -> Option<VerifiedCommitment<T::AccountId, BlockNumberFor<T>>> {
-            Commitments::<T>::get(commitment)
+            who: T::AccountId,
+        ) -> Option<VerifiedCommitment<BlockNumberFor<T>>> {
+            Commitments::<T>::get(commitment, who)
+        }
+
+        /// Every account that verified `commitment`, with its record, in the
+        /// order of their keys' hashes. One read per account: each paid a
+        /// `verify` for its entry.
+        pub fn verifiers(
+            commitment: H256,
+        ) -> Vec<(T::AccountId, VerifiedCommitment<BlockNumberFor<T>>)> {
+            Commitments::<T>::iter_prefix(commitment).collect()
         }
 
         /// The limits in force for a supported size.
@@ -265,9 +296,10 @@ pub mod pallet {
             }
         }
 
-        /// What `verify` would conclude now, without recording anything.
+        /// What `verify` would conclude now for an account that has not
+        /// recorded the proof's commitment, without recording anything.
         pub fn dry_run(log_size: u32, proof: &[u8]) -> DryRun {
-            Self::run(log_size, proof)
+            Self::run(None, log_size, proof)
         }
 
         fn limits_of(size: &sizes::SizeConfig) -> SizeLimits {
@@ -315,12 +347,11 @@ pub mod pallet {
         ) {
             let proof_hash = H256(sp_io::hashing::blake2_256(proof));
             let record = VerifiedCommitment {
-                who: who.clone(),
                 block: frame_system::Pallet::<T>::block_number(),
                 log_size,
                 proof_hash,
             };
-            Commitments::<T>::insert(commitment, record);
+            Commitments::<T>::insert(commitment, &who, record);
             Self::deposit_event(Event::ProofVerified {
                 who,
                 log_size,
@@ -330,9 +361,10 @@ pub mod pallet {
             });
         }
 
-        /// The checks and the guest run of `verify`, in the runtime module's
-        /// order; writes nothing.
-        fn run(log_size: u32, proof: &[u8]) -> DryRun {
+        /// The checks and the guest run of `verify` by `who` (`None`: an
+        /// account without records), in the runtime module's order; writes
+        /// nothing.
+        fn run(who: Option<&T::AccountId>, log_size: u32, proof: &[u8]) -> DryRun {
             let refused = |error| DryRun {
                 result: Err(error),
                 outcome: None,
@@ -342,7 +374,13 @@ pub mod pallet {
                 Err(error) => return refused(error),
             };
             let claimed = rules::claimed_commitment(proof);
-            if claimed.is_some_and(Commitments::<T>::contains_key) {
+            // Only the submitter's own record refuses it: another account's
+            // record of the same commitment (e.g. a copy of this proof seen in
+            // the pool and included first) must not stop this one's.
+            if claimed
+                .zip(who)
+                .is_some_and(|(c, who)| Commitments::<T>::contains_key(c, who))
+            {
                 return refused(ligerito_runtime::Error::AlreadyVerified);
             }
             let outcome = T::Runner::verify(

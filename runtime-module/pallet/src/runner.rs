@@ -18,7 +18,8 @@ pub trait GuestRunner {
         -> Outcome;
 
     /// Whether `code` is a verifier guest: the interface check, then a load
-    /// on PolkaVM's interpreter, so every node decides alike.
+    /// on every backend the guest may run on ([`ViaHost`]: the interpreter
+    /// and, where the node supports it, the compiler), so nodes decide alike.
     fn code_is_valid(code: &[u8]) -> bool;
 }
 

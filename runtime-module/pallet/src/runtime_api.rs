@@ -1,7 +1,7 @@
 //! `LigeritoApi`: what RPC and other off-chain callers ask the runtime.
 //! A runtime implements it in `impl_runtime_apis!` with the pallet's
-//! [`crate::Pallet::verified`], [`crate::Pallet::config`] and
-//! [`crate::Pallet::dry_run`] (docs/FRAME.md).
+//! [`crate::Pallet::verified`], [`crate::Pallet::verifiers`],
+//! [`crate::Pallet::config`] and [`crate::Pallet::dry_run`] (docs/FRAME.md).
 
 use crate::{Outcome, SizeLimits, VerifiedCommitment};
 use alloc::vec::Vec;
@@ -18,11 +18,15 @@ pub struct ChainConfig {
     pub limits: Vec<(u32, SizeLimits)>,
 }
 
-/// What `verify` would conclude: the commitment it would record or the
-/// error it would fail with, and the guest's outcome if the guest ran.
+/// What `verify` would conclude for an account that has not recorded the
+/// proof's commitment (so never `AlreadyVerified`): the commitment it would
+/// record or the error it would fail with, and the guest's outcome if the
+/// guest ran.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct DryRun {
+    /// The commitment `verify` would record, or the error it would fail with.
     pub result: Result<H256, ligerito_runtime::Error>,
+    /// The guest's verdict, gas and message; `None` if it did not run.
     pub outcome: Option<Outcome>,
 }
 
@@ -32,8 +36,10 @@ sp_api::decl_runtime_apis! {
         AccountId: Codec,
         BlockNumber: Codec,
     {
-        /// Who verified `commitment` and when; `None` if it is not verified.
-        fn verified(commitment: H256) -> Option<VerifiedCommitment<AccountId, BlockNumber>>;
+        /// When and how `who` verified `commitment`; `None` if it has not.
+        fn verified(commitment: H256, who: AccountId) -> Option<VerifiedCommitment<BlockNumber>>;
+        /// Every account that verified `commitment`, with its record.
+        fn verifiers(commitment: H256) -> Vec<(AccountId, VerifiedCommitment<BlockNumber>)>;
         /// The verifier code hash and the limits per size.
         fn config() -> ChainConfig;
         /// Runs `verify`'s checks and the guest on `proof`, recording nothing.

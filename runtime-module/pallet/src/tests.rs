@@ -69,8 +69,8 @@ per_runner! {
             assert_eq!(charged, Ligerito::verify_weight(proof.len(), gas_limit, true));
 
             let post = Ligerito::verify(RuntimeOrigin::signed(7), 12, bounded(proof.clone())).unwrap();
-            let record = Ligerito::verified(commitment(&proof)).expect("recorded");
-            assert_eq!((record.who, record.block, record.log_size), (7, 1, 12));
+            let record = Ligerito::verified(commitment(&proof), 7).expect("recorded");
+            assert_eq!((record.block, record.log_size), (1, 12));
             assert_eq!(record.proof_hash, H256(sp_io::hashing::blake2_256(&proof)));
             let Some(RuntimeEvent::Ligerito(Event::ProofVerified { who, log_size, commitment: c, proof_hash, gas_used })) =
                 System::events().last().map(|r| r.event.clone())
@@ -85,14 +85,36 @@ per_runner! {
         });
     }
 
-    fn the_same_commitment_again_is_already_verified_without_a_guest_run() {
+    fn a_front_run_does_not_stop_the_honest_submitters_record() {
+        new_test_ext().execute_with(|| {
+            let proof = proof(12, 2);
+            // account 1 copies account 2's proof from the pool and is included first
+            assert_ok!(Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())));
+            assert_ok!(Ligerito::verify(RuntimeOrigin::signed(2), 12, bounded(proof.clone())));
+            let Some(RuntimeEvent::Ligerito(Event::ProofVerified { who, commitment: c, .. })) =
+                System::events().last().map(|r| r.event.clone())
+            else {
+                panic!("{:?}", System::events());
+            };
+            assert_eq!((who, c), (2, commitment(&proof)));
+            assert!(Ligerito::verified(commitment(&proof), 2).is_some());
+            assert!(Ligerito::verified(commitment(&proof), 3).is_none());
+            let mut verifiers: Vec<u64> = Ligerito::verifiers(commitment(&proof)).into_iter().map(|(who, _)| who).collect();
+            verifiers.sort();
+            assert_eq!(verifiers, [1, 2]);
+        });
+    }
+
+    fn the_submitters_own_commitment_again_is_already_verified_without_a_guest_run() {
         new_test_ext().execute_with(|| {
             let proof = proof(12, 2);
             assert_ok!(Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())));
-            let error = Ligerito::verify(RuntimeOrigin::signed(2), 12, bounded(proof.clone())).unwrap_err();
+            let recorded = Ligerito::verified(commitment(&proof), 1);
+            System::set_block_number(2);
+            let error = Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())).unwrap_err();
             assert_eq!(error.error, Error::<Test>::AlreadyVerified.into());
             assert_eq!(error.post_info.actual_weight, Some(Ligerito::verify_weight(proof.len(), 0, false)));
-            assert_eq!(Ligerito::verified(commitment(&proof)).unwrap().who, 1);
+            assert_eq!(Ligerito::verified(commitment(&proof), 1), recorded, "the first record stays");
         });
     }
 
@@ -103,13 +125,13 @@ per_runner! {
             let error = Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())).unwrap_err();
             assert_eq!(error.error, Error::<Test>::InvalidProof.into());
             let dry = Ligerito::dry_run(12, &proof);
-            let outcome = dry.outcome.expect("the guest ran");
+            let outcome = dry.outcome.clone().expect("the guest ran");
             assert_eq!((outcome.verdict, outcome.exit_code), (Verdict::Invalid, 1));
             assert_eq!(
                 error.post_info.actual_weight,
                 Some(Ligerito::verify_weight(proof.len(), outcome.gas_used, false))
             );
-            assert!(Ligerito::verified(commitment(&proof)).is_none());
+            assert!(Ligerito::verifiers(commitment(&proof)).is_empty());
         });
     }
 
@@ -233,15 +255,15 @@ per_runner! {
             let proof = proof(12, 8);
             let dry = Ligerito::dry_run(12, &proof);
             assert_eq!(dry.result, Ok(commitment(&proof)));
-            let outcome = dry.outcome.expect("the guest ran");
+            let outcome = dry.outcome.clone().expect("the guest ran");
             assert_eq!((outcome.verdict, outcome.message.as_str()), (Verdict::Valid, "valid"));
-            assert!(Ligerito::verified(commitment(&proof)).is_none());
+            assert!(Ligerito::verifiers(commitment(&proof)).is_empty());
             assert!(System::events().is_empty());
 
             let post = Ligerito::verify(RuntimeOrigin::signed(1), 12, bounded(proof.clone())).unwrap();
             assert_eq!(post.actual_weight, Some(Ligerito::verify_weight(proof.len(), outcome.gas_used, true)));
-            let again = Ligerito::dry_run(12, &proof);
-            assert_eq!((again.result, again.outcome), (Err(ligerito_runtime::Error::AlreadyVerified), None));
+            // another account's verify would record it too
+            assert_eq!(Ligerito::dry_run(12, &proof), dry);
             let too_long = vec![0; MAX_PROOF_LEN as usize + 1];
             assert_eq!(Ligerito::dry_run(30, &too_long).result, Err(ligerito_runtime::Error::ProofTooLarge));
         });
@@ -260,6 +282,22 @@ fn the_gas_benchmark_spans_nearly_a_whole_verification() {
     let top = u64::from(GAS_RANGE_KILOGAS) * 1000;
     // A range that stops short misses the costlier part of a verification.
     assert!(top < outcome.gas_used && top * 100 >= outcome.gas_used * 95);
+}
+
+#[test]
+fn via_host_checks_new_code_on_every_backend_the_node_supports() {
+    use crate::mock::via_host::*;
+    let code = ligerito_executor::REFERENCE_BLOB.to_vec();
+    new_test_ext().execute_with(|| {
+        let upgrade = BoundedCode::try_from(code.clone()).unwrap();
+        assert_ok!(Ligerito::set_verifier_code(RuntimeOrigin::root(), upgrade));
+    });
+    let (executor, _) = crate::host::shared_executor();
+    let code = ligerito_executor::Code::new(code);
+    for backend in ligerito_executor::Backend::ALL {
+        let loaded = executor.is_prepared(&code, backend);
+        assert_eq!(loaded, backend.is_supported(), "checked on {backend}");
+    }
 }
 
 /// Inputs whose verdicts cover every kind, for comparing the runners.

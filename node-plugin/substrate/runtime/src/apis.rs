@@ -201,8 +201,12 @@ impl_runtime_apis! {
     }
 
     impl pallet_ligerito::runtime_api::LigeritoApi<Block, AccountId, BlockNumber> for Runtime {
-        fn verified(commitment: H256) -> Option<VerifiedCommitment<AccountId, BlockNumber>> {
-            Ligerito::verified(commitment)
+        fn verified(commitment: H256, who: AccountId) -> Option<VerifiedCommitment<BlockNumber>> {
+            Ligerito::verified(commitment, who)
+        }
+
+        fn verifiers(commitment: H256) -> Vec<(AccountId, VerifiedCommitment<BlockNumber>)> {
+            Ligerito::verifiers(commitment)
         }
 
         fn config() -> ChainConfig {

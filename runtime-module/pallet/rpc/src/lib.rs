@@ -1,6 +1,6 @@
 //! The Ligerito JSON-RPC extension for a Substrate node, over the
-//! runtime's [`LigeritoApi`]: `ligerito_verified`, `ligerito_chainConfig`,
-//! `ligerito_dryRun`. A node merges it into its RPC module, serving dry runs
+//! runtime's [`LigeritoApi`]: `ligerito_verified`, `ligerito_verifiers`,
+//! `ligerito_chainConfig`, `ligerito_dryRun`. A node merges it into its RPC module, serving dry runs
 //! only to the callers its unsafe-RPC policy admits, as `system_dryRun` is:
 //!
 //! ```text
@@ -33,15 +33,37 @@ pub const RUNTIME_ERROR: i32 = 2;
 /// This caller may not run `ligerito_dryRun` ([`Ligerito::dry_runs_if`]).
 pub const DRY_RUN_REFUSED: i32 = 3;
 
-/// A verified commitment's record.
+/// One account's record of a verified commitment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Verified<AccountId, BlockNumber> {
-    pub who: AccountId,
+pub struct Verified<BlockNumber> {
+    /// Block it was verified in.
     pub block: BlockNumber,
+    /// log2 of the polynomial size.
     pub log_size: u32,
     /// BLAKE2-256 of the proof bytes.
     pub proof_hash: H256,
+}
+
+impl<BlockNumber> From<VerifiedCommitment<BlockNumber>> for Verified<BlockNumber> {
+    fn from(record: VerifiedCommitment<BlockNumber>) -> Self {
+        Self {
+            block: record.block,
+            log_size: record.log_size,
+            proof_hash: record.proof_hash,
+        }
+    }
+}
+
+/// An account that verified a commitment, and its record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verifier<AccountId, BlockNumber> {
+    /// The account the record is under.
+    pub who: AccountId,
+    /// Its record.
+    #[serde(flatten)]
+    pub record: Verified<BlockNumber>,
 }
 
 /// One size's limits.
@@ -68,7 +90,8 @@ pub struct Config {
 pub struct DryRunResult {
     /// The commitment `verify` would record, if the proof verifies.
     pub commitment: Option<H256>,
-    /// The pallet error `verify` would fail with (`InvalidProof`, `AlreadyVerified`, ...).
+    /// The pallet error `verify` would fail with (`InvalidProof`, `OutOfGas`,
+    /// ...); never `AlreadyVerified`, which depends on the signer.
     pub error: Option<String>,
     /// The guest's verdict, exit code, gas and diagnostic, if it ran.
     pub verdict: Option<Verdict>,
@@ -97,13 +120,22 @@ impl From<DryRun> for DryRunResult {
 
 #[rpc(server)]
 pub trait LigeritoRpc<BlockHash, AccountId, BlockNumber> {
-    /// Who verified `commitment` and when; `null` if it is not verified.
+    /// When and how `who` verified `commitment`; `null` if that account has not.
     #[method(name = "ligerito_verified")]
     fn verified(
         &self,
         commitment: H256,
+        who: AccountId,
         at: Option<BlockHash>,
-    ) -> RpcResult<Option<Verified<AccountId, BlockNumber>>>;
+    ) -> RpcResult<Option<Verified<BlockNumber>>>;
+
+    /// Every account that verified `commitment`, with its record; `[]` if none.
+    #[method(name = "ligerito_verifiers")]
+    fn verifiers(
+        &self,
+        commitment: H256,
+        at: Option<BlockHash>,
+    ) -> RpcResult<Vec<Verifier<AccountId, BlockNumber>>>;
 
     /// The verifier code hash and every size's limits.
     #[method(name = "ligerito_chainConfig")]
@@ -170,26 +202,42 @@ where
     Block: BlockT,
     C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
     C::Api: LigeritoApi<Block, AccountId, BlockNumber>,
-    AccountId: Codec + Serialize + Send + Sync + 'static,
+    AccountId: Codec + Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
     BlockNumber: Codec + Serialize + Send + Sync + 'static,
 {
     fn verified(
         &self,
         commitment: H256,
+        who: AccountId,
         at: Option<Block::Hash>,
-    ) -> RpcResult<Option<Verified<AccountId, BlockNumber>>> {
+    ) -> RpcResult<Option<Verified<BlockNumber>>> {
         let at = at.unwrap_or_else(|| self.client.info().best_hash);
-        let record: Option<VerifiedCommitment<AccountId, BlockNumber>> = self
+        let record = self
             .client
             .runtime_api()
-            .verified(at, commitment)
+            .verified(at, commitment, who)
             .map_err(runtime_error)?;
-        Ok(record.map(|r| Verified {
-            who: r.who,
-            block: r.block,
-            log_size: r.log_size,
-            proof_hash: r.proof_hash,
-        }))
+        Ok(record.map(Verified::from))
+    }
+
+    fn verifiers(
+        &self,
+        commitment: H256,
+        at: Option<Block::Hash>,
+    ) -> RpcResult<Vec<Verifier<AccountId, BlockNumber>>> {
+        let at = at.unwrap_or_else(|| self.client.info().best_hash);
+        let records = self
+            .client
+            .runtime_api()
+            .verifiers(at, commitment)
+            .map_err(runtime_error)?;
+        Ok(records
+            .into_iter()
+            .map(|(who, record)| Verifier {
+                who,
+                record: record.into(),
+            })
+            .collect())
     }
 
     fn chain_config(&self, at: Option<Block::Hash>) -> RpcResult<Config> {

@@ -24,15 +24,22 @@ const RECORDED: H256 = H256::repeat_byte(0x11);
 #[derive(Clone)]
 struct MockApi;
 
+/// Account 7's (and 9's) record of [`RECORDED`].
+fn record() -> VerifiedCommitment<u64> {
+    VerifiedCommitment {
+        block: 3,
+        log_size: 12,
+        proof_hash: H256::repeat_byte(0x22),
+    }
+}
+
 sp_api::mock_impl_runtime_apis! {
     impl LigeritoApi<Block, u64, u64> for MockApi {
-        fn verified(commitment: H256) -> Option<VerifiedCommitment<u64, u64>> {
-            (commitment == RECORDED).then_some(VerifiedCommitment {
-                who: 7,
-                block: 3,
-                log_size: 12,
-                proof_hash: H256::repeat_byte(0x22),
-            })
+        fn verified(commitment: H256, who: u64) -> Option<VerifiedCommitment<u64>> {
+            (commitment == RECORDED && who == 7).then_some(record())
+        }
+        fn verifiers(commitment: H256) -> Vec<(u64, VerifiedCommitment<u64>)> {
+            if commitment == RECORDED { vec![(7, record()), (9, record())] } else { Vec::new() }
         }
         fn config() -> ChainConfig {
             ChainConfig {
@@ -124,14 +131,30 @@ async fn call_module(
 }
 
 #[tokio::test]
-async fn verified_answers_a_record_or_null() {
-    let hit = call("ligerito_verified", json!([RECORDED])).await;
+async fn verified_answers_an_accounts_record_or_null() {
+    let hit = call("ligerito_verified", json!([RECORDED, 7])).await;
     assert_eq!(
         hit["result"],
-        json!({"who": 7, "block": 3, "logSize": 12, "proofHash": H256::repeat_byte(0x22)})
+        json!({"block": 3, "logSize": 12, "proofHash": H256::repeat_byte(0x22)})
     );
-    let miss = call("ligerito_verified", json!([H256::zero(), BEST])).await;
+    let other_account = call("ligerito_verified", json!([RECORDED, 8, BEST])).await;
+    assert_eq!(other_account["result"], Value::Null);
+    let miss = call("ligerito_verified", json!([H256::zero(), 7, BEST])).await;
     assert_eq!(miss["result"], Value::Null);
+}
+
+#[tokio::test]
+async fn verifiers_lists_every_account_with_its_record() {
+    let listed = call("ligerito_verifiers", json!([RECORDED])).await;
+    let record = json!({"block": 3, "logSize": 12, "proofHash": H256::repeat_byte(0x22)});
+    let with = |who: u64| {
+        let mut entry = record.clone();
+        entry["who"] = json!(who);
+        entry
+    };
+    assert_eq!(listed["result"], json!([with(7), with(9)]));
+    let none = call("ligerito_verifiers", json!([H256::zero(), BEST])).await;
+    assert_eq!(none["result"], json!([]));
 }
 
 #[tokio::test]

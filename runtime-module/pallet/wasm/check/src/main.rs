@@ -7,7 +7,8 @@
 //!    on a tampered copy;
 //! 3. a block: `Core_initialize_block`, a signed `verify` extrinsic through
 //!    `BlockBuilder_apply_extrinsic`, `BlockBuilder_finalize_block`; then
-//!    `LigeritoApi_verified` finds the commitment.
+//!    `LigeritoApi_verified` finds the commitment under the signer and
+//!    `LigeritoApi_verifiers` lists the signer alone.
 //!
 //! The valid proof must verify and the tampered one must not; given several
 //! runtimes, all must agree on every answer, on the block's extrinsics and on
@@ -252,11 +253,18 @@ fn main() -> Result<()> {
 
         chain.create_account(&account(&alice));
         let header = chain.block(&extrinsic)?;
-        let verified: Option<VerifiedCommitment<AccountId, u32>> =
-            chain.call("LigeritoApi_verified", &commitment)?;
+        let verified: Option<VerifiedCommitment<u32>> =
+            chain.call("LigeritoApi_verified", &(commitment, account(&alice)))?;
         ensure!(
             verified.is_some(),
-            "{}: the block did not record the commitment",
+            "{}: the block did not record the commitment for alice",
+            chain.name
+        );
+        let verifiers: Vec<(AccountId, VerifiedCommitment<u32>)> =
+            chain.call("LigeritoApi_verifiers", &commitment)?;
+        ensure!(
+            verifiers == vec![(account(&alice), verified.clone().expect("checked"))],
+            "{}: LigeritoApi_verifiers answered {verifiers:?}",
             chain.name
         );
         println!("{}: block 1 state root {:?}", chain.name, header.state_root);
