@@ -154,8 +154,13 @@ pub struct Clmul(());
 
 #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
 impl Clmul {
+    /// PCLMULQDQ if the CPU has it, unless `LIGERITO_SOFT_MULTIPLY` is set:
+    /// then the software multiply, as on a machine without it (same
+    /// results), so that its speed can be measured here.
     pub fn detect() -> Option<Self> {
-        std::is_x86_feature_detected!("pclmulqdq").then_some(Clmul(()))
+        static SOFT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let soft = *SOFT.get_or_init(|| std::env::var_os("LIGERITO_SOFT_MULTIPLY").is_some());
+        (!soft && std::is_x86_feature_detected!("pclmulqdq")).then_some(Clmul(()))
     }
 }
 

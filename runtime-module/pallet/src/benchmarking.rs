@@ -9,10 +9,6 @@ use alloc::vec;
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
-/// A valid 2^20 proof (`ligerito-node prove --size 20 --random --seed 20`),
-/// which verifies in 10,334,175 gas.
-pub(crate) const PROOF_20: &[u8] = include_bytes!("../fixtures/proof-20.bin");
-
 /// The top of `verify_gas`'s range in thousands of gas: just short of
 /// `PROOF_20`'s whole verification, so that every run of it runs out.
 pub(crate) const GAS_RANGE_KILOGAS: u32 = 10_000;

@@ -10,7 +10,7 @@ use crate::Outcome;
 #[cfg(not(substrate_runtime))]
 use alloc::vec::Vec;
 #[cfg(feature = "std")]
-pub use native::{shared_executor, use_executor};
+pub use native::{shared_executor, time_proof_20, use_executor};
 use sp_runtime_interface::{
     pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead, PassPointerAndReadCopy},
     runtime_interface,
@@ -77,6 +77,31 @@ mod native {
     /// to [`use_executor`], else a new executor on the preferred backend.
     pub fn shared_executor() -> &'static (Arc<Executor>, Backend) {
         SHARED.get_or_init(|| (Arc::new(Executor::new()), Backend::preferred()))
+    }
+
+    /// The time of [`crate::PROOF_20`]'s verification on the shared
+    /// executor (the median of five runs after a warm-up) and its gas: what
+    /// a node compares with its runtime's weight for it at start, as
+    /// Substrate's hardware benchmarks do.
+    pub fn time_proof_20() -> Result<(std::time::Duration, u64), ExecutorError> {
+        let (executor, backend) = shared_executor();
+        let run = || {
+            executor.verify(
+                20,
+                crate::PROOF_20,
+                ligerito_executor::DEFAULT_GAS_LIMIT,
+                *backend,
+            )
+        };
+        let gas = run()?.gas_used;
+        let mut times = Vec::with_capacity(5);
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            run()?;
+            times.push(start.elapsed());
+        }
+        times.sort_unstable();
+        Ok((times[2], gas))
     }
 
     /// The last code run, so a block of calls hashes it once.

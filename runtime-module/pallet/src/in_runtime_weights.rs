@@ -3,7 +3,8 @@
 //! Do not edit: run the command below again instead.
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh --in-runtime
-//! Runner: in-runtime; 2026-11-30; AMD EPYC, 2 cores
+//! Runner: in-runtime; 2026-12-03; Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -16,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 2_453_507_000 picoseconds.
-        Weight::from_parts(2_518_653_243, 1_057_674)
-            // Standard error: 13
-            .saturating_add(Weight::from_parts(2_521, 0).saturating_mul(l.into()))
+        // Minimum execution time: 2_039_783_000 picoseconds.
+        Weight::from_parts(2_198_579_542, 1_057_690)
+            // Standard error: 7
+            .saturating_add(Weight::from_parts(2_376, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 2_292_498_000 picoseconds.
-        Weight::from_parts(6_096_906_178, 1_057_674)
-            // Standard error: 28_401
-            .saturating_add(Weight::from_parts(2_770_171, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_904_120_000 picoseconds.
+        Weight::from_parts(6_315_866_015, 1_057_690)
+            // Standard error: 26_744
+            .saturating_add(Weight::from_parts(2_470_819, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 5_419_000 picoseconds.
-        Weight::from_parts(2_761_462, 0)
+        // Minimum execution time: 6_109_000 picoseconds.
+        Weight::from_parts(6_081_662, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(1_231, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(769, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 3_263_295_000 picoseconds.
-        Weight::from_parts(3_315_813_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_618_202_000 picoseconds.
+        Weight::from_parts(1_683_826_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_288_000 picoseconds.
-        Weight::from_parts(5_478_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 5_592_000 picoseconds.
+        Weight::from_parts(5_773_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

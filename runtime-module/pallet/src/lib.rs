@@ -28,6 +28,12 @@ mod tests;
 pub mod weights;
 
 pub use ligerito_executor::{Outcome, Verdict};
+
+/// A valid 2^20 proof (`ligerito-node prove --size 20 --random --seed 20`):
+/// what the benchmarks verify and a node times at start
+/// ([`host::time_proof_20`]).
+#[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
+pub const PROOF_20: &[u8] = include_bytes!("../fixtures/proof-20.bin");
 /// The runtime module's error, which [`DryRun`] reports; the pallet's
 /// [`Error`] has the same variants.
 pub use ligerito_runtime::Error as VerifyError;

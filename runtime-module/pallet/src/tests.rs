@@ -272,8 +272,9 @@ per_runner! {
 
 #[test]
 fn the_gas_benchmark_spans_nearly_a_whole_verification() {
-    use crate::benchmarking::{GAS_RANGE_KILOGAS, PROOF_20};
+    use crate::benchmarking::GAS_RANGE_KILOGAS;
     use crate::mock::via_host::{new_test_ext, Ligerito};
+    use crate::PROOF_20;
     let outcome = new_test_ext()
         .execute_with(|| Ligerito::dry_run(20, PROOF_20))
         .outcome

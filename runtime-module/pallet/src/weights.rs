@@ -3,7 +3,8 @@
 //! Do not edit: run the command below again instead.
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh
-//! Runner: via-host; 2026-11-30; AMD EPYC, 2 cores
+//! Runner: via-host; 2026-12-03; Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -15,19 +16,19 @@ pub trait WeightInfo {
     /// The range of component `l` is `[33, 468780]`.
     /// Storage: `Ligerito::Code` (r:1 w:0), at most 1048580 bytes
     /// Storage: `Ligerito::CodeHash` (r:1 w:0), at most 32 bytes
-    /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 120 bytes
+    /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 136 bytes
     /// Storage: `Ligerito::Limits` (r:1 w:0), at most 32 bytes
     fn verify_bytes(l: u32) -> Weight;
     /// The `verify_gas` benchmark.
     /// The range of component `g` is `[1, 10000]`.
     /// Storage: `Ligerito::Code` (r:1 w:0), at most 1048580 bytes
     /// Storage: `Ligerito::CodeHash` (r:1 w:0), at most 32 bytes
-    /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 120 bytes
+    /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 136 bytes
     /// Storage: `Ligerito::Limits` (r:1 w:0), at most 32 bytes
     fn verify_gas(g: u32) -> Weight;
     /// The `record` benchmark.
     /// The range of component `l` is `[33, 468780]`.
-    /// Storage: `Ligerito::Commitments` (r:0 w:1), at most 120 bytes
+    /// Storage: `Ligerito::Commitments` (r:0 w:1), at most 136 bytes
     fn record(l: u32) -> Weight;
     /// The `set_verifier_code` benchmark.
     /// Storage: `Ligerito::Code` (r:0 w:1), at most 1048580 bytes
@@ -43,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 93_660_000 picoseconds.
-        Weight::from_parts(136_158_916, 1_057_674)
-            // Standard error: 8
-            .saturating_add(Weight::from_parts(528, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_773_000 picoseconds.
+        Weight::from_parts(215_396_525, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(617, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 131_947_000 picoseconds.
-        Weight::from_parts(246_464_139, 1_057_674)
-            // Standard error: 811
-            .saturating_add(Weight::from_parts(94_373, 0).saturating_mul(g.into()))
+        // Minimum execution time: 207_222_000 picoseconds.
+        Weight::from_parts(339_801_100, 1_057_690)
+            // Standard error: 870
+            .saturating_add(Weight::from_parts(95_154, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 5_317_000 picoseconds.
-        Weight::from_parts(3_279_056, 0)
+        // Minimum execution time: 6_280_000 picoseconds.
+        Weight::from_parts(6_462_588, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(1_228, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(766, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_640_735_000 picoseconds.
-        Weight::from_parts(1_683_840_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 615_573_000 picoseconds.
+        Weight::from_parts(623_465_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_278_000 picoseconds.
-        Weight::from_parts(5_528_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 5_446_000 picoseconds.
+        Weight::from_parts(5_824_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 93_660_000 picoseconds.
-        Weight::from_parts(136_158_916, 1_057_674)
-            // Standard error: 8
-            .saturating_add(Weight::from_parts(528, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_773_000 picoseconds.
+        Weight::from_parts(215_396_525, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(617, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 131_947_000 picoseconds.
-        Weight::from_parts(246_464_139, 1_057_674)
-            // Standard error: 811
-            .saturating_add(Weight::from_parts(94_373, 0).saturating_mul(g.into()))
+        // Minimum execution time: 207_222_000 picoseconds.
+        Weight::from_parts(339_801_100, 1_057_690)
+            // Standard error: 870
+            .saturating_add(Weight::from_parts(95_154, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 5_317_000 picoseconds.
-        Weight::from_parts(3_279_056, 0)
+        // Minimum execution time: 6_280_000 picoseconds.
+        Weight::from_parts(6_462_588, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(1_228, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(766, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_640_735_000 picoseconds.
-        Weight::from_parts(1_683_840_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 615_573_000 picoseconds.
+        Weight::from_parts(623_465_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_278_000 picoseconds.
-        Weight::from_parts(5_528_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 5_446_000 picoseconds.
+        Weight::from_parts(5_824_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }

@@ -150,6 +150,33 @@ fn warm_verifier() -> Result<(), ServiceError> {
         .map_err(|e| ServiceError::Other(format!("the Ligerito verifier cannot run here: {e}")))
 }
 
+/// Times a 2^20 verification here against the weight the runtime charges
+/// for it, as Substrate's hardware benchmarks do: on a slower machine a
+/// block of verifications may take longer than its weight.
+fn check_verifier_speed() {
+    type Ligerito = pallet_ligerito::Pallet<ligerito_substrate_runtime::Runtime>;
+    match pallet_ligerito::host::time_proof_20() {
+        Ok((time, gas)) => {
+            let charged = Ligerito::verify_weight(pallet_ligerito::PROOF_20.len(), gas, false);
+            let charged = std::time::Duration::from_nanos(charged.ref_time() / 1000);
+            if time > charged {
+                log::warn!(
+                    target: "ligerito",
+                    "This machine verifies a 2^20 Ligerito proof in {time:?}, longer than the \
+                     {charged:?} its weight charges: blocks of verifications may take longer \
+                     than their weight. The weights assume the hardware in docs/FRAME.md."
+                );
+            } else {
+                log::info!(
+                    target: "ligerito",
+                    "Ligerito verifier: a 2^20 proof in {time:?} here, {charged:?} charged"
+                );
+            }
+        }
+        Err(e) => log::warn!(target: "ligerito", "Ligerito verifier could not be timed: {e}"),
+    }
+}
+
 /// Builds and starts a full node.
 pub fn new_full<
     N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
@@ -157,6 +184,7 @@ pub fn new_full<
     config: Configuration,
 ) -> Result<TaskManager, ServiceError> {
     warm_verifier()?;
+    check_verifier_speed();
     let sc_service::PartialComponents {
         client,
         backend,
