@@ -13,26 +13,26 @@ use crate::types::Weight;
 pub const CALIBRATION: &str = "2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 34903000;
+pub const EXTRINSIC_BASE: Weight = 35930000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 80491480;
+pub const VERIFY_BASE: Weight = 61133842;
 
 /// Hashing and copying the proof, per byte.
 pub const VERIFY_PER_BYTE: Weight = 768;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`), here "longest garbage".
-pub const PICOS_PER_GAS: Weight = 160;
+pub const PICOS_PER_GAS: Weight = 214;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 17271000;
+pub const SET_CODE_BASE: Weight = 18485000;
 
-/// Parsing and checking new verifier code, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 2987;
+/// Parsing new verifier code and loading it on every backend, per byte.
+pub const SET_CODE_PER_BYTE: Weight = 29954;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 17271000;
+pub const SET_LIMITS: Weight = 18485000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).

@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 2_039_783_000 picoseconds.
-        Weight::from_parts(2_198_579_542, 1_057_690)
-            // Standard error: 7
-            .saturating_add(Weight::from_parts(2_376, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_967_682_000 picoseconds.
+        Weight::from_parts(2_169_449_567, 1_057_690)
+            // Standard error: 11
+            .saturating_add(Weight::from_parts(2_322, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_904_120_000 picoseconds.
-        Weight::from_parts(6_315_866_015, 1_057_690)
-            // Standard error: 26_744
-            .saturating_add(Weight::from_parts(2_470_819, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_832_477_000 picoseconds.
+        Weight::from_parts(7_333_250_907, 1_057_690)
+            // Standard error: 30_647
+            .saturating_add(Weight::from_parts(2_320_476, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_109_000 picoseconds.
-        Weight::from_parts(6_081_662, 0)
+        // Minimum execution time: 6_373_000 picoseconds.
+        Weight::from_parts(7_051_294, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(769, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(784, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_618_202_000 picoseconds.
-        Weight::from_parts(1_683_826_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_624_536_000 picoseconds.
+        Weight::from_parts(1_701_545_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_592_000 picoseconds.
-        Weight::from_parts(5_773_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 5_601_000 picoseconds.
+        Weight::from_parts(5_892_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

@@ -32,6 +32,9 @@ pub struct DryRun {
 
 sp_api::decl_runtime_apis! {
     /// Read the Ligerito pallet's state and try a proof without a transaction.
+    /// Version 2: records are per commitment and account (`verified` takes
+    /// the account; `verifiers` lists them).
+    #[api_version(2)]
     pub trait LigeritoApi<AccountId, BlockNumber> where
         AccountId: Codec,
         BlockNumber: Codec,
