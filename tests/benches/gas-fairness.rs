@@ -256,21 +256,6 @@ fn proof_cases(executor: &Executor, log_size: u32) -> Vec<Case> {
     cases
 }
 
-fn sizes() -> Vec<u32> {
-    match std::env::var("LIGERITO_BENCH_SIZES") {
-        Ok(list) => list
-            .split(',')
-            .map(|n| {
-                n.trim()
-                    .parse()
-                    .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
-            })
-            .collect(),
-        Err(_) if common::quick() => vec![12],
-        Err(_) => vec![12, 20, 24],
-    }
-}
-
 fn backend() -> Backend {
     std::env::var("LIGERITO_BENCH_BACKEND").map_or(Backend::Compiler, |b| {
         b.parse()
@@ -309,7 +294,7 @@ fn time(executor: &Executor, case: &Case) -> (f64, Outcome) {
 fn main() {
     let executor = Executor::new();
     let mut cases = kernel_cases();
-    for log_size in sizes() {
+    for log_size in common::sizes(&[12], &[12, 20, 24]) {
         cases.extend(proof_cases(&executor, log_size));
     }
     let multiply = match std::env::var_os("LIGERITO_SOFT_MULTIPLY") {

@@ -18,21 +18,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn sizes() -> Vec<u32> {
-    match std::env::var("LIGERITO_BENCH_SIZES") {
-        Ok(list) => list
-            .split(',')
-            .map(|n| {
-                n.trim()
-                    .parse()
-                    .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
-            })
-            .collect(),
-        Err(_) if common::quick() => vec![12, 16, 20],
-        Err(_) => vec![12, 16, 20, 22, 24],
-    }
-}
-
 /// Builds bench/native with `rustflags` into its own directory under the
 /// workspace's target directory (`CARGO_TARGET_DIR` when set, as for cargo).
 fn build_native(root: &Path, name: &str, rustflags: &str) -> PathBuf {
@@ -126,7 +111,7 @@ fn main() {
     let mut plot = Plot::default();
     println!("| size | gas | reference gas | native CLMUL | native soft | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
-    for log_size in sizes() {
+    for log_size in common::sizes(&[12, 16, 20], &[12, 16, 20, 22, 24]) {
         let proof = valid_proof(log_size);
         let file = dir.join(format!("proof_{log_size}.bin"));
         std::fs::write(&file, &proof).unwrap();

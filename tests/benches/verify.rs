@@ -7,25 +7,13 @@
 //!   cargo bench -p ligerito-tests --bench verify -- executor   # overheads only
 //!   LIGERITO_BENCH_SIZES=12,16 cargo bench -p ligerito-tests --bench verify
 
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use ligerito::transcript::FiatShamir;
 use ligerito_executor::{Backend, Code, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_tests::{decode, executor, valid_proof};
 use std::time::Duration;
-
-fn sizes() -> Vec<u32> {
-    std::env::var("LIGERITO_BENCH_SIZES")
-        .map(|s| {
-            s.split(',')
-                .map(|n| {
-                    n.trim()
-                        .parse()
-                        .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
-                })
-                .collect()
-        })
-        .unwrap_or_else(|_| vec![20, 22, 24])
-}
 
 fn upstream_config(log_size: u32) -> ligerito::VerifierConfig {
     match log_size {
@@ -36,7 +24,7 @@ fn upstream_config(log_size: u32) -> ligerito::VerifierConfig {
 }
 
 fn verify(c: &mut Criterion) {
-    for log_size in sizes() {
+    for log_size in common::sizes(&[20, 22, 24], &[20, 22, 24]) {
         let bytes = valid_proof(log_size);
         let mut group = c.benchmark_group(format!("verify_2^{log_size}"));
         group

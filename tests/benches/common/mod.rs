@@ -12,6 +12,23 @@ pub fn quick() -> bool {
     std::env::var_os("LIGERITO_BENCH_QUICK").is_some()
 }
 
+/// The sizes to run: `LIGERITO_BENCH_SIZES` (comma-separated), else `quick`
+/// in quick mode, else `full`.
+pub fn sizes(quick_sizes: &[u32], full: &[u32]) -> Vec<u32> {
+    match std::env::var("LIGERITO_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .expect("LIGERITO_BENCH_SIZES: comma-separated sizes")
+            })
+            .collect(),
+        Err(_) if quick() => quick_sizes.to_vec(),
+        Err(_) => full.to_vec(),
+    }
+}
+
 /// Where a plot goes: docs/ for a full run, the temp dir for a quick one,
 /// so that quick figures never replace the documented ones.
 pub fn plot_path(name: &str) -> PathBuf {
