@@ -12,6 +12,7 @@ pub mod prove;
 pub mod rpc;
 pub mod run;
 pub mod serve;
+pub mod speed;
 pub mod store;
 mod telemetry;
 pub mod tx;

@@ -80,6 +80,9 @@ pub async fn run(
         config.plugin.base_path.display()
     );
 
+    let (executor, backend) = (plugin.executor(), config.plugin.backend);
+    tokio::task::spawn_blocking(move || crate::speed::check(&executor, backend)).await?;
+
     let verifier = LigeritoRpc::new(plugin.executor(), config.rpc.clone())?;
     let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
     let metrics = match listeners.prometheus {

@@ -2,8 +2,9 @@
 //! arguments it accepts, from hand-assembled guests) and the proof shapes
 //! that stop at each stage of a verification, each timed on the compiler
 //! (the backend the weights assume) in one run. For each it prints the time
-//! divided by what the runtime's weights allow that run (`VERIFY_BASE +
-//! VERIFY_PER_BYTE · input + PICOS_PER_GAS · gas`, runtime-module/src/weights.rs),
+//! divided by what the runtime's weights allow that run
+//! (`ligerito_runtime::rules::verify_weight`: `VERIFY_BASE + VERIFY_PER_BYTE ·
+//! proof bytes + PICOS_PER_GAS · gas`, runtime-module/src/weights.rs),
 //! and ends with the largest such ratio:
 //!
 //!   cargo bench -p ligerito-tests --bench gas-fairness
@@ -23,7 +24,7 @@ mod common;
 
 use ligerito_executor::{Backend, Code, Executor, Outcome, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS};
 use ligerito_pvm_verifier::merkle::SIBLING;
-use ligerito_runtime::weights::{PICOS_PER_GAS, VERIFY_BASE, VERIFY_PER_BYTE};
+use ligerito_runtime::rules;
 use ligerito_tests::hostile::{caller, data_address, words, DATA_SIZE};
 use ligerito_tests::shapes::shapes;
 use std::time::Instant;
@@ -307,9 +308,7 @@ fn main() {
     let mut worst = (0.0, String::new());
     for case in &cases {
         let (ps, outcome) = time(&executor, case);
-        let input = 4 + case.input.len() as u64;
-        let weight =
-            (VERIFY_BASE + VERIFY_PER_BYTE * input + PICOS_PER_GAS * outcome.gas_used) as f64;
+        let weight = rules::verify_weight(case.input.len(), outcome.gas_used) as f64;
         let ratio = ps / weight;
         println!(
             "| {} | {:?} | {} | {:.1} | {:.0} | {ratio:.2} |",
