@@ -4,6 +4,10 @@
 //! after each restart the database opens at a block no lower than any the
 //! node logged as sealed, and every block it logged as sealed is still there
 //! with the same hash.
+//!
+//! 12 kills by default; the long mode takes more:
+//!
+//!   LIGERITO_CRASH_KILLS=100 cargo test --release -p ligerito-node --test crash
 
 #![cfg(unix)] // Child::kill is SIGKILL
 
@@ -24,7 +28,12 @@ use std::process::{ChildStderr, Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-const CYCLES: usize = 12;
+/// How many kills: `LIGERITO_CRASH_KILLS`, else 12.
+fn cycles() -> usize {
+    std::env::var("LIGERITO_CRASH_KILLS").map_or(12, |n| {
+        n.parse().expect("LIGERITO_CRASH_KILLS: a number of kills")
+    })
+}
 const SEED: u64 = 6;
 
 /// One JSON-RPC call over HTTP; `None` once the node is gone.
@@ -146,7 +155,7 @@ fn sigkill_while_sealing_loses_no_sealed_block_and_replay_passes() {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let mut sealed: BTreeMap<u64, String> = BTreeMap::new();
     let mut submitted = 0;
-    for cycle in 0..CYCLES {
+    for cycle in 0..cycles() {
         let node = start(&base);
         let highest = sealed.keys().next_back().copied().unwrap_or(0);
         assert!(
@@ -199,12 +208,14 @@ fn sigkill_while_sealing_loses_no_sealed_block_and_replay_passes() {
         assert!(report["blocks"].as_u64().unwrap() >= highest, "{report}");
     }
     assert!(
-        sealed.len() > CYCLES,
-        "{} blocks sealed in {CYCLES} cycles ({submitted} extrinsics submitted)",
-        sealed.len()
+        sealed.len() > cycles(),
+        "{} blocks sealed in {} cycles ({submitted} extrinsics submitted)",
+        sealed.len(),
+        cycles()
     );
     eprintln!(
-        "{CYCLES} kills: {} blocks sealed, {submitted} extrinsics accepted",
+        "{} kills: {} blocks sealed, {submitted} extrinsics accepted",
+        cycles(),
         sealed.len()
     );
     std::fs::remove_dir_all(base).unwrap();
