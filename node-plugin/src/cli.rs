@@ -1,7 +1,8 @@
 //! The `ligerito-node` command line.
 
 use crate::proof_format::{self, ProofFormat};
-use crate::{prove, run, serve, tx};
+use crate::{run, serve, tx};
+use ligerito_prover as prove;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};

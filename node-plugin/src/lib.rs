@@ -8,7 +8,6 @@ pub mod node;
 pub mod plugin;
 pub mod pool;
 pub mod proof_format;
-pub mod prove;
 pub mod rpc;
 pub mod run;
 pub mod serve;

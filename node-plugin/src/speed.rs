@@ -3,7 +3,7 @@
 //! reference: on a slower machine a block of verifications takes longer
 //! than its weight.
 
-use crate::prove;
+use ligerito_prover as prove;
 use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_runtime::rules;
 use std::time::{Duration, Instant};

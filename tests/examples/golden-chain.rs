@@ -12,7 +12,9 @@
 use codec::Encode;
 use ligerito_executor::{sizes, Backend, REFERENCE_BLOB, VERIFIER_BLOB};
 use ligerito_runtime::{dev_account, Call, SizeLimits, UncheckedExtrinsic};
-use ligerito_tests::golden::{fresh_chain, seal, GoldenBlock, FIXTURE};
+#[path = "../tests/common/golden.rs"]
+mod golden;
+use golden::{fresh_chain, seal, GoldenBlock, FIXTURE};
 use ligerito_tests::proof_with_seed;
 use sp_core::bounded::BoundedVec;
 

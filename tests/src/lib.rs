@@ -3,7 +3,6 @@
 //! and helpers that tamper with one part of a proof.
 
 pub mod forge;
-pub mod golden;
 pub mod hostile;
 pub mod shapes;
 
@@ -31,8 +30,8 @@ pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
     if let Some(bytes) = cache.lock().unwrap().get(&(log_size, seed)) {
         return bytes.clone();
     }
-    let poly = ligerito_node::prove::random_polynomial(log_size, seed);
-    let bytes = ligerito_node::prove::prove(log_size, &poly).expect("upstream prover");
+    let poly = ligerito_prover::random_polynomial(log_size, seed);
+    let bytes = ligerito_prover::prove(log_size, &poly).expect("upstream prover");
     cache
         .lock()
         .unwrap()

@@ -5,7 +5,9 @@
 use codec::{Decode, Encode};
 use ligerito_executor::Backend;
 use ligerito_runtime::{Error, InvalidTransaction};
-use ligerito_tests::golden::{assert_covers, fresh_chain, seal, GoldenBlock, FIXTURE};
+#[path = "common/golden.rs"]
+mod golden;
+use golden::{assert_covers, fresh_chain, seal, GoldenBlock, FIXTURE};
 
 fn golden() -> Vec<GoldenBlock> {
     let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))

@@ -13,7 +13,9 @@ use ligerito_node::store::Store;
 use ligerito_runtime::{
     dev_account, Call, Error, GenesisConfig, InvalidTransaction, SizeLimits, UncheckedExtrinsic,
 };
-use ligerito_tests::golden::{assert_covers, fresh_chain, seal, GoldenBlock};
+#[path = "common/golden.rs"]
+mod golden;
+use golden::{assert_covers, fresh_chain, seal, GoldenBlock};
 use ligerito_tests::proof_with_seed;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -115,14 +115,14 @@ fn the_systemd_unit_runs_a_command_this_binary_takes() {
 }
 
 #[test]
-fn the_readme_deploys_with_these_files() {
-    let readme = read("README.md");
+fn the_docs_deploy_with_these_files() {
+    let guide = read("docs/OPERATING.md");
     for command in [
         "docker build -f deploy/Dockerfile -t ligerito-node .",
         "sudo install -m 755 target/release/ligerito-node /usr/local/bin/",
         "sudo install -m 644 deploy/ligerito-node.service /etc/systemd/system/",
     ] {
-        assert!(readme.contains(command), "README.md lacks `{command}`");
+        assert!(guide.contains(command), "docs/OPERATING.md lacks `{command}`");
     }
 }
 
@@ -168,12 +168,12 @@ fn the_kubernetes_manifests_fit_this_binary() {
     if let Err(e) = ligerito_rpc::LigeritoRpc::new(executor, config) {
         panic!("deploy/k8s/tenants.example.toml: {e}");
     }
-    let readme = read("README.md");
+    let guide = read("docs/OPERATING.md");
     for command in [
         "kubectl apply -f deploy/k8s/",
         "deploy/k8s/validate.sh",
         "--from-file=tenants.toml=deploy/k8s/tenants.example.toml",
     ] {
-        assert!(readme.contains(command), "README.md lacks `{command}`");
+        assert!(guide.contains(command), "docs/OPERATING.md lacks `{command}`");
     }
 }

@@ -1,5 +1,9 @@
 //! The golden chain: a committed chain whose replay must reproduce every
 //! header, event, result and gas figure byte for byte, on both backends.
+//! Included by the golden and streams tests and the example that writes the
+//! fixture (not in the crate's library, which must not build the node).
+// Each includer uses a part of it.
+#![allow(dead_code)]
 
 use codec::{Decode, Encode};
 use ligerito_executor::{Backend, Executor};

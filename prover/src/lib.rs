@@ -6,7 +6,7 @@
 
 use ligerito::transcript::FiatShamir;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_executor::sizes;
+use ligerito_sizes as sizes;
 use rand::{Rng, SeedableRng};
 use std::marker::PhantomData;
 
