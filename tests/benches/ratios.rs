@@ -1,8 +1,9 @@
 //! Verify time per size in one run, as ratios: upstream's verifier natively
 //! (one thread; built with and without the CPU's carry-less multiply, which
 //! upstream only uses when compiled for it) beside our guest on both PolkaVM
-//! backends, and the reference guest (upstream's verifier in PolkaVM) for
-//! gas. Prints a Markdown table.
+//! backends, our own verifier natively with the same kernels (the sandbox's
+//! floor: what the guest would take without PolkaVM), and the reference guest
+//! (upstream's verifier in PolkaVM) for gas. Prints a Markdown table.
 //!
 //!   cargo bench -p ligerito-tests --bench ratios                   # 12, 16, 20, 22, 24
 //!   LIGERITO_BENCH_SIZES=20 cargo bench -p ligerito-tests --bench ratios
@@ -61,6 +62,32 @@ fn native(binary: &Path, log_size: u32, proof: &Path, runs: usize) -> Duration {
     Duration::from_nanos(nanos)
 }
 
+/// Median time of our verifier run natively, as the guest runs it: decode
+/// the bytes (bincode), then verify with the kernels the host runs for it.
+fn floor(log_size: u32, proof: &[u8], runs: usize) -> Duration {
+    let config = ligerito_sizes::get(log_size)
+        .expect("a supported size")
+        .verifier_config();
+    let run = || {
+        let proof: ligerito_pvm_verifier::Proof = bincode::deserialize(proof).expect("decodes");
+        ligerito_pvm_verifier::verify(&config, &proof)
+    };
+    assert_eq!(
+        run(),
+        Ok(Ok(())),
+        "the native verifier rejects a valid proof"
+    );
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let _ = std::hint::black_box(run());
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
 /// Median time of a warm verify (module compiled, instance reused) and its gas.
 fn guest(
     executor: &Executor,
@@ -109,28 +136,31 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
 
     let mut plot = Plot::default();
-    println!("| size | gas | reference gas | native CLMUL | native soft | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| size | gas | reference gas | native CLMUL | native soft | ours native | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft | compiler / ours native |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for log_size in common::sizes(&[12, 16, 20], &[12, 16, 20, 22, 24]) {
         let proof = valid_proof(log_size);
         let file = dir.join(format!("proof_{log_size}.bin"));
         std::fs::write(&file, &proof).unwrap();
         let native_clmul = clmul.as_ref().map(|b| native(b, log_size, &file, runs * 2));
         let native_soft = native(&soft, log_size, &file, runs);
+        let ours_native = floor(log_size, &proof, runs * 2);
         let (compiler, gas) = guest(&ours, log_size, &proof, Backend::Compiler, runs);
         let (interpreter, _) = guest(&ours, log_size, &proof, Backend::Interpreter, runs.min(5));
         let (_, reference_gas) = guest(&reference, log_size, &proof, Backend::Compiler, 1);
         plot.add(log_size, native_clmul, compiler, interpreter);
         let or_none = |d: Option<String>| d.unwrap_or_else(|| "n/a".into());
         println!(
-            "| 2^{log_size} | {gas} | {reference_gas} | {} | {} | {} | {} | {} | {} | {} |",
+            "| 2^{log_size} | {gas} | {reference_gas} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             or_none(native_clmul.map(ms)),
             ms(native_soft),
+            ms(ours_native),
             ms(compiler),
             ms(interpreter),
             or_none(native_clmul.map(|n| ratio(compiler, n))),
             or_none(native_clmul.map(|n| ratio(interpreter, n))),
             ratio(compiler, native_soft),
+            ratio(compiler, ours_native),
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
