@@ -19,11 +19,16 @@ use std::time::Instant;
     version,
     about = "Verify Ligerito proofs in the PolkaVM sandbox"
 )]
-#[command(args_conflicts_with_subcommands = true, arg_required_else_help = true)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    arg_required_else_help = true,
+    after_help = "Without a command, the options run the development node as `run` \
+                  does, as on a Substrate node: `ligerito-node --dev --tmp`."
+)]
 struct Cli {
-    /// Run the development node with defaults: the same as `run --dev`.
-    #[arg(long)]
-    dev: bool,
+    // Every `run` flag works without the command too.
+    #[command(flatten)]
+    run: run::RunArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -127,14 +132,7 @@ enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let command = match cli.command {
-        Some(command) => command,
-        // arg_required_else_help: without a subcommand, --dev was given.
-        None => {
-            debug_assert!(cli.dev);
-            Command::Run(run::RunArgs::dev())
-        }
-    };
+    let command = cli.command.unwrap_or(Command::Run(cli.run));
     let result = match command {
         Command::Verify {
             size,
@@ -299,3 +297,5 @@ pub(crate) fn read_bounded(path: &PathBuf, limit: u64) -> anyhow::Result<Vec<u8>
 
 #[cfg(test)]
 mod deploy;
+#[cfg(test)]
+mod flags;

@@ -109,6 +109,7 @@ pub async fn run(
     let on_submit = (config.sealing == Sealing::Instant).then(|| wake.clone());
     let mut methods = NodeRpc::new(&plugin, heads.clone(), on_submit).into_rpc();
     methods.merge(verifier.clone().into_rpc())?;
+    crate::rpc::add_rpc_methods(&mut methods)?;
     let rest = RestLayer::new(verifier.clone());
     let prepare = tokio::spawn(async move {
         if let Err(e) = verifier.prepare().await {

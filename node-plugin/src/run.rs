@@ -1,4 +1,4 @@
-//! `ligerito-node run --dev`: the development node.
+//! `ligerito-node run --dev` (or `ligerito-node --dev`): the development node.
 
 use crate::node::{Listeners, NodeConfig, Sealing};
 use crate::plugin::PluginConfig;
@@ -11,9 +11,12 @@ use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Where the node's JSON-RPC listens unless told otherwise (Substrate's port).
 pub const DEFAULT_RPC_ADDR: &str = "127.0.0.1:9944";
+/// Where the node's metrics are served unless told otherwise (Substrate's port).
 pub const DEFAULT_PROMETHEUS_ADDR: &str = "127.0.0.1:9615";
 
+/// The node's flags, taken by `run` and, without a command, by `ligerito-node` itself.
 #[derive(Args)]
 pub struct RunArgs {
     /// Run the development chain: alice is sudo, the well-known dev accounts sign.
@@ -21,9 +24,9 @@ pub struct RunArgs {
     dev: bool,
     /// Where the chain database lives [default: $XDG_DATA_HOME/ligerito-node/dev,
     /// else ~/.local/share/ligerito-node/dev].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'd', value_name = "DIR")]
     base_path: Option<PathBuf>,
-    /// Keep the chain in a temporary directory, removed on exit.
+    /// Keep the chain in a new temporary directory, removed on exit.
     #[arg(long, conflicts_with = "base_path")]
     tmp: bool,
     /// Seal what is pending every MS milliseconds instead of at once.
@@ -32,6 +35,9 @@ pub struct RunArgs {
     /// Address for JSON-RPC over HTTP and WebSocket.
     #[arg(long, default_value = DEFAULT_RPC_ADDR)]
     rpc_addr: SocketAddr,
+    /// Port for JSON-RPC: replaces --rpc-addr's port, keeping its host.
+    #[arg(long, value_name = "PORT")]
+    rpc_port: Option<u16>,
     /// Address for Prometheus metrics (GET /metrics).
     #[arg(long, default_value = DEFAULT_PROMETHEUS_ADDR)]
     prometheus_addr: SocketAddr,
@@ -44,50 +50,43 @@ pub struct RunArgs {
 }
 
 impl RunArgs {
-    /// What `ligerito-node --dev` runs: `run --dev` with defaults.
-    pub fn dev() -> Self {
-        Self {
-            dev: true,
-            base_path: None,
-            tmp: false,
-            block_time: None,
-            rpc_addr: DEFAULT_RPC_ADDR.parse().expect("a socket address"),
-            prometheus_addr: DEFAULT_PROMETHEUS_ADDR.parse().expect("a socket address"),
-            no_prometheus: false,
-            backend: None,
+    /// --rpc-addr with --rpc-port's port, if given.
+    fn rpc_addr(&self) -> SocketAddr {
+        let mut addr = self.rpc_addr;
+        if let Some(port) = self.rpc_port {
+            addr.set_port(port);
         }
+        addr
     }
 }
 
-/// Removes the `--tmp` directory however the node ends.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if let Err(e) = std::fs::remove_dir_all(&self.0) {
-            tracing::warn!("removing {}: {e}", self.0.display());
-        }
-    }
-}
-
+/// Runs the development node until SIGINT or SIGTERM.
 pub fn run(args: RunArgs) -> anyhow::Result<()> {
     let _telemetry = crate::telemetry::init(None)?;
     if !args.dev {
         bail!("only the development chain exists so far: pass --dev");
     }
-    // The guard lives until run returns, however it returns.
-    let (base_path, _temp) = match (args.base_path, args.tmp) {
-        (Some(path), _) => (path, None),
+    match (&args.base_path, args.tmp) {
+        (Some(path), _) => start(&args, path.clone()),
         (None, true) => {
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos());
-            let path =
-                std::env::temp_dir().join(format!("ligerito-node-{}-{nanos}", std::process::id()));
-            (path.clone(), Some(TempDir(path)))
+            // As Substrate's --tmp: a new directory of a random name, which
+            // its guard also removes if the node panics.
+            let temp = tempfile::Builder::new()
+                .prefix("ligerito-node-")
+                .tempdir()
+                .context("creating a temporary base path")?;
+            let path = temp.path().to_owned();
+            let result = start(&args, path.clone());
+            if let Err(e) = temp.close() {
+                tracing::warn!("removing {}: {e}", path.display());
+            }
+            result
         }
-        (None, false) => (default_base_path()?, None),
-    };
+        (None, false) => start(&args, default_base_path()?),
+    }
+}
+
+fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     let mut plugin = PluginConfig::dev(base_path);
     if let Some(backend) = args.backend {
         plugin.backend = backend;
@@ -111,7 +110,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
         anyhow::Ok(listener)
     };
     let listeners = Listeners {
-        rpc: bind(args.rpc_addr)?,
+        rpc: bind(args.rpc_addr())?,
         prometheus: (!args.no_prometheus)
             .then(|| bind(args.prometheus_addr))
             .transpose()?,
@@ -134,4 +133,36 @@ fn default_base_path() -> anyhow::Result<PathBuf> {
         _ => bail!("no data directory ($XDG_DATA_HOME or $HOME): pass --base-path or --tmp"),
     };
     Ok(data.join("ligerito-node").join("dev"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn rpc_addr(args: &[&str]) -> String {
+        let argv = std::iter::once("ligerito-node").chain(args.iter().copied());
+        Flags::try_parse_from(argv)
+            .unwrap()
+            .run
+            .rpc_addr()
+            .to_string()
+    }
+
+    #[test]
+    fn rpc_port_replaces_the_port_of_rpc_addr() {
+        assert_eq!(rpc_addr(&[]), DEFAULT_RPC_ADDR);
+        assert_eq!(rpc_addr(&["--rpc-port", "9955"]), "127.0.0.1:9955");
+        assert_eq!(
+            rpc_addr(&["--rpc-addr", "0.0.0.0:1", "--rpc-port", "9955"]),
+            "0.0.0.0:9955"
+        );
+        assert_eq!(rpc_addr(&["--rpc-addr", "[::1]:1"]), "[::1]:1");
+    }
 }

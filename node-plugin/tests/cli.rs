@@ -219,8 +219,31 @@ fn prints_runtime_metadata_as_json_and_as_a_listing() {
         .any(|s| s["name"] == "Commitments"));
     let out = node(&["metadata"], &[]);
     let listing = String::from_utf8(out.stdout).unwrap();
-    assert!(listing.contains("Verify(log_size, proof)"), "{listing}");
     assert!(listing.contains("AlreadyVerified"), "{listing}");
+    // Calls as FRAME names them; events and errors keep their CamelCase.
+    for call in [
+        "verify(log_size, proof)",
+        "set_verifier_code(code)",
+        "set_limits(log_size, limits)",
+    ] {
+        assert!(listing.contains(&format!("\n  {call}: ")), "{listing}");
+    }
+    let call = json["types"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|ty| ty["id"] == json["call"])
+        .unwrap();
+    let variants: Vec<(&str, u64)> = call["type"]["def"]["variant"]["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["index"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        variants,
+        [("verify", 0), ("set_verifier_code", 1), ("set_limits", 2)]
+    );
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub struct StorageEntry {
     pub value: u32,
 }
 
+/// The module's metadata, its calls named as FRAME names them.
 pub fn metadata() -> Metadata {
     let mut registry = Registry::new();
     let mut id = |ty: MetaType| registry.register_type(&ty).id;
@@ -77,6 +78,8 @@ pub fn metadata() -> Metadata {
         entry(&storage::CODE, vec![], MetaType::new::<Vec<u8>>()),
         entry(&storage::CODE_HASH, vec![], MetaType::new::<H256>()),
     ];
+    let mut types = registry.into();
+    snake_case_variants(&mut types, call);
     Metadata {
         module: "Ligerito",
         extrinsic,
@@ -86,8 +89,33 @@ pub fn metadata() -> Metadata {
         error,
         invalid_transaction,
         storage,
-        types: registry.into(),
+        types,
     }
+}
+
+/// FRAME names a call after its function (`set_limits`); the Rust enum keeps
+/// Rust's names (`SetLimits`). Only the names change: indices and fields,
+/// so the SCALE encoding, are the derived ones.
+fn snake_case_variants(types: &mut PortableRegistry, id: u32) {
+    let Some(ty) = types.types.iter_mut().find(|ty| ty.id == id) else {
+        return;
+    };
+    if let TypeDef::Variant(def) = &mut ty.ty.type_def {
+        for variant in &mut def.variants {
+            variant.name = snake_case(&variant.name);
+        }
+    }
+}
+
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.char_indices() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 impl Metadata {
@@ -148,7 +176,7 @@ mod tests {
         let calls = metadata.variants(metadata.call);
         assert_eq!(calls.len(), 3);
         assert!(
-            calls[0].starts_with("Verify(log_size, proof): Verify a proof"),
+            calls[0].starts_with("verify(log_size, proof): Verify a proof"),
             "{calls:?}"
         );
         assert_eq!(metadata.variants(metadata.event).len(), 4);
@@ -165,6 +193,46 @@ mod tests {
             Some(2),
             "(commitment, account)"
         );
+    }
+
+    #[test]
+    fn names_calls_as_frame_does_with_their_encoding_unchanged() {
+        use codec::Encode;
+        let metadata = metadata();
+        let ty = metadata.types.resolve(metadata.call).unwrap();
+        let TypeDef::Variant(def) = &ty.type_def else {
+            panic!("Call is an enum");
+        };
+        let named: Vec<(&str, u8)> = def
+            .variants
+            .iter()
+            .map(|v| (v.name.as_str(), v.index))
+            .collect();
+        assert_eq!(
+            named,
+            [("verify", 0), ("set_verifier_code", 1), ("set_limits", 2)]
+        );
+        let calls = [
+            Call::Verify {
+                log_size: 12,
+                proof: Default::default(),
+            },
+            Call::SetVerifierCode {
+                code: Default::default(),
+            },
+            Call::SetLimits {
+                log_size: 12,
+                limits: SizeLimits {
+                    gas_limit: 1,
+                    max_proof_len: 2,
+                },
+            },
+        ];
+        for (call, (name, index)) in calls.iter().zip(named) {
+            assert_eq!(call.encode()[0], index, "{name}");
+        }
+        let events = metadata.variants(metadata.event);
+        assert!(events[0].starts_with("ProofVerified("), "{events:?}");
     }
 
     #[test]
