@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod cli;
+mod gate;
 pub mod metrics;
 pub mod node;
 pub mod plugin;

@@ -1,13 +1,13 @@
 //! The development node: opens the chain, seals blocks and serves the
-//! node's RPC merged with the verifier's `ligerito_*` methods, and the
-//! verifier's plain HTTP routes (`POST /verify`, the page...), until shutdown.
+//! node's RPC on the verifier service's kind of port (`ligerito_rpc::serve_port`:
+//! the same API keys, tenants and rate limits, the `ligerito_*` methods and
+//! the plain HTTP routes beside the node's), until shutdown.
 
 use crate::chain::{ChainError, Header};
 use crate::plugin::{LigeritoPlugin, PluginConfig};
 use crate::rpc::{NodeApiServer, NodeRpc};
-use jsonrpsee::server::{BatchRequestConfig, RegisterMethodError, Server, ServerConfig};
 use ligerito_rpc::{
-    serve_metrics, ConfigError, LigeritoApiServer, LigeritoRpc, RestLayer, RpcConfig,
+    serve_port, ConfigError, LigeritoRpc, MetricsServer, Port, RpcConfig, ServeError,
 };
 use ligerito_runtime::MAX_EXTRINSIC_LEN;
 use prometheus_client::registry::Registry;
@@ -30,7 +30,8 @@ pub enum Sealing {
 pub struct NodeConfig {
     pub plugin: PluginConfig,
     pub sealing: Sealing,
-    /// For the merged `ligerito_*` verifier methods.
+    /// The port's gate (API keys, tenants, rate limits) and the merged
+    /// `ligerito_*` verifier methods.
     pub rpc: RpcConfig,
 }
 
@@ -40,8 +41,8 @@ pub enum NodeError {
     Chain(#[from] ChainError),
     #[error(transparent)]
     RpcConfig(#[from] ConfigError),
-    #[error("registering RPC methods: {0}")]
-    Methods(#[from] RegisterMethodError),
+    #[error("serving RPC: {0}")]
+    Serve(#[from] ServeError),
     #[error("serving RPC: {0}")]
     Io(#[from] std::io::Error),
     #[error("a node task failed: {0}")]
@@ -84,59 +85,37 @@ pub async fn run(
     tokio::task::spawn_blocking(move || crate::speed::check(&executor, backend)).await?;
 
     let verifier = LigeritoRpc::new(plugin.executor(), config.rpc.clone())?;
-    let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
     let metrics = match listeners.prometheus {
         Some(listener) => {
-            listener.set_nonblocking(true)?;
-            let listener = tokio::net::TcpListener::from_std(listener)?;
             let mut registry = Registry::default();
             plugin.metrics().register(&mut registry);
             verifier.register_metrics(&mut registry);
-            tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
-            let mut stopped = metrics_stopped;
-            Some(tokio::spawn(serve_metrics(
-                listener,
-                Arc::new(registry),
-                async move {
-                    let _ = stopped.changed().await;
-                },
-            )))
+            Some(MetricsServer::start(tokio_listener(listener)?, registry)?)
         }
         None => None,
     };
     let (heads, _) = broadcast::channel(HEADS_BUFFER);
     let wake = Arc::new(Notify::new());
     let on_submit = (config.sealing == Sealing::Instant).then(|| wake.clone());
-    let mut methods = NodeRpc::new(&plugin, heads.clone(), on_submit).into_rpc();
-    methods.merge(verifier.clone().into_rpc())?;
-    crate::rpc::add_rpc_methods(&mut methods)?;
-    let rest = RestLayer::new(verifier.clone());
-    let prepare = tokio::spawn(async move {
-        if let Err(e) = verifier.prepare().await {
-            tracing::error!("the verifier guest cannot run: {e}");
-        }
-    });
-
-    // An extrinsic is hex (twice its bytes) inside a small JSON envelope.
-    let max_request = (MAX_EXTRINSIC_LEN * 2 + 4096) as u32;
-    let server = Server::builder()
-        .set_config(
-            ServerConfig::builder()
-                .max_request_body_size(max_request)
-                .max_response_body_size(max_response(config.plugin.pool_max_bytes))
-                .max_connections(config.rpc.max_connections as u32)
-                .max_subscriptions_per_connection(MAX_SUBSCRIPTIONS)
-                .set_batch_request_config(BatchRequestConfig::Limit(config.rpc.max_batch as u32))
-                .build(),
-        )
-        .set_http_middleware(tower::ServiceBuilder::new().layer(rest))
-        .build_from_tcp(listeners.rpc)?;
-    let addr = server.local_addr()?;
-    let handle = server.start(methods);
+    let port = Port {
+        methods: NodeRpc::new(&plugin, heads.clone(), on_submit)
+            .into_rpc()
+            .into(),
+        // An extrinsic is hex (twice its bytes) inside a small JSON envelope.
+        max_request_body: (MAX_EXTRINSIC_LEN * 2 + 4096) as u32,
+        max_response_body: max_response(config.plugin.pool_max_bytes),
+        max_subscriptions: MAX_SUBSCRIPTIONS,
+    };
+    let listener = tokio_listener(listeners.rpc)?;
     tracing::info!(
         sealing = ?config.sealing,
-        "JSON-RPC listening on {addr} (HTTP and WebSocket)"
+        "JSON-RPC listening on {} (HTTP and WebSocket)",
+        listener.local_addr()?
     );
+    let (stop_serving, serving_stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(serve_port(listener, verifier, port, async {
+        let _ = serving_stopped.await;
+    }));
 
     let stop = Arc::new(Notify::new());
     let sealer = tokio::spawn(seal_loop(
@@ -147,18 +126,21 @@ pub async fn run(
         heads,
     ));
 
-    shutdown.await;
-    tracing::info!("stopping: no new RPC connections, waiting for in-flight calls");
-    // Stopping twice is harmless; the handle only reports it.
-    let _ = handle.stop();
-    handle.stopped().await;
-    prepare.abort();
+    // The server stops by itself only when the guest cannot run.
+    tokio::pin!(serving);
+    let served = tokio::select! {
+        () = shutdown => {
+            tracing::info!("stopping: no new RPC connections, waiting for in-flight calls");
+            let _ = stop_serving.send(());
+            serving.await?
+        }
+        served = &mut serving => served?,
+    };
     stop.notify_one();
     sealer.await?;
     // Scrapes go on while in-flight calls finish and the last block seals.
-    drop(stop_metrics);
     if let Some(metrics) = metrics {
-        metrics.await?;
+        metrics.stop().await?;
     }
     let best = plugin.with_chain(|chain| chain.best().number);
     let dropped = plugin.pending().len();
@@ -170,7 +152,12 @@ pub async fn run(
         Err(_) => tracing::warn!("the chain is still in use; the database closes when it is not"),
     }
     tracing::info!("stopped at block #{best}");
-    Ok(())
+    Ok(served?)
+}
+
+fn tokio_listener(listener: TcpListener) -> std::io::Result<tokio::net::TcpListener> {
+    listener.set_nonblocking(true)?;
+    tokio::net::TcpListener::from_std(listener)
 }
 
 /// A block holds at most the pool's bytes, twice over in hex, plus JSON.

@@ -1,5 +1,6 @@
 //! `ligerito-node run --dev` (or `ligerito-node --dev`): the development node.
 
+use crate::gate::GateArgs;
 use crate::node::{Listeners, NodeConfig, Sealing};
 use crate::plugin::PluginConfig;
 use anyhow::{bail, Context};
@@ -47,6 +48,8 @@ pub struct RunArgs {
     /// PolkaVM backend; defaults to the compiler where it is supported.
     #[arg(short, long)]
     backend: Option<Backend>,
+    #[command(flatten)]
+    gate: GateArgs,
 }
 
 impl RunArgs {
@@ -91,10 +94,11 @@ fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     if let Some(backend) = args.backend {
         plugin.backend = backend;
     }
-    let rpc = RpcConfig {
+    let mut rpc = RpcConfig {
         backend: plugin.backend,
         ..RpcConfig::default()
     };
+    args.gate.apply(&mut rpc)?;
     let config = NodeConfig {
         plugin,
         sealing: match args.block_time {

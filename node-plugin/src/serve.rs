@@ -1,12 +1,12 @@
 //! `ligerito-node serve`: the JSON-RPC verifier service.
 
+use crate::gate::GateArgs;
 use anyhow::Context;
 use clap::Args;
 use ligerito_executor::{Backend, Executor};
-use ligerito_rpc::{serve_metrics, CacheSecret, LigeritoRpc, RpcConfig, SharedCacheConfig};
+use ligerito_rpc::{CacheSecret, LigeritoRpc, MetricsServer, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,22 +41,8 @@ pub struct ServeArgs {
     /// Most open connections.
     #[arg(long, default_value_t = RpcConfig::default().max_connections)]
     max_connections: usize,
-    /// Require `Authorization: Bearer KEY` on JSON-RPC requests; repeat for more keys.
-    #[arg(long = "api-key", value_name = "KEY")]
-    api_keys: Vec<String>,
-    /// Read API keys from a file, one a line (blank lines and # comments ignored).
-    #[arg(long, value_name = "FILE")]
-    api_keys_file: Option<PathBuf>,
-    /// Tenants with their own API keys, rate limits and quotas (TOML, docs/RPC.md);
-    /// reloaded on SIGHUP and when the file changes.
-    #[arg(long, value_name = "FILE")]
-    tenants: Option<PathBuf>,
-    /// Seconds between looks for a changed tenants file; 0: only on SIGHUP.
-    #[arg(long, value_name = "SECS", default_value_t = 5, requires = "tenants")]
-    tenants_poll_secs: u64,
-    /// Proofs per second each client IP may submit, e.g. 10 or 10/s.
-    #[arg(long, value_name = "N/s", value_parser = parse_rate)]
-    rate_limit: Option<NonZeroU32>,
+    #[command(flatten)]
+    gate: GateArgs,
     /// Verdicts kept for repeated proofs (least recently used out first); 0 turns the cache off.
     #[arg(long, value_name = "N", default_value_t = RpcConfig::default().cache_entries)]
     cache_entries: u32,
@@ -87,26 +73,9 @@ pub struct ServeArgs {
     cache_timeout_ms: u64,
 }
 
-fn parse_rate(s: &str) -> Result<NonZeroU32, String> {
-    s.strip_suffix("/s").unwrap_or(s).parse().map_err(|_| {
-        format!("expected a positive number of proofs per second such as 10/s, got '{s}'")
-    })
-}
-
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let _telemetry = crate::telemetry::init(args.otlp_endpoint.as_deref())?;
     let defaults = RpcConfig::default();
-    let mut api_keys: std::collections::HashSet<String> = args.api_keys.into_iter().collect();
-    if let Some(path) = &args.api_keys_file {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        api_keys.extend(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .map(str::to_owned),
-        );
-    }
     let shared_cache = match (args.cache_url, args.cache_secret_file) {
         (Some(url), Some(secret)) => Some(SharedCacheConfig {
             url,
@@ -117,21 +86,19 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         // clap requires both or neither.
         _ => None,
     };
-    let config = RpcConfig {
+    let mut config = RpcConfig {
         gas_limit: args.gas,
         backend: args.backend.unwrap_or(defaults.backend),
         workers: args.workers.unwrap_or(defaults.workers),
         queue: args.queue,
         max_batch: args.max_batch,
         max_connections: args.max_connections,
-        api_keys,
-        tenants_file: args.tenants,
-        tenants_poll: Duration::from_secs(args.tenants_poll_secs),
-        rate_limit: args.rate_limit,
         cache_entries: args.cache_entries,
         cache_bytes: args.cache_bytes,
         shared_cache,
+        ..defaults
     };
+    args.gate.apply(&mut config)?;
     let rpc = LigeritoRpc::new(Arc::new(Executor::new()), config)?;
     let prometheus_addr = (!args.no_prometheus).then_some(args.prometheus_addr);
     tokio::runtime::Builder::new_multi_thread()
@@ -149,26 +116,14 @@ async fn serve(
         .await
         .with_context(|| format!("binding {rpc_addr}"))?;
     let local = listener.local_addr()?;
-    let (stop_metrics, metrics_stopped) = tokio::sync::watch::channel(());
     let metrics = match prometheus_addr {
         Some(addr) => {
-            let metrics_listener = TcpListener::bind(addr)
+            let listener = TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("binding {addr}"))?;
             let mut registry = Registry::default();
             rpc.register_metrics(&mut registry);
-            tracing::info!(
-                "metrics on http://{}/metrics",
-                metrics_listener.local_addr()?
-            );
-            let mut stopped = metrics_stopped;
-            Some(tokio::spawn(serve_metrics(
-                metrics_listener,
-                Arc::new(registry),
-                async move {
-                    let _ = stopped.changed().await;
-                },
-            )))
+            Some(MetricsServer::start(listener, registry)?)
         }
         None => None,
     };
@@ -176,11 +131,6 @@ async fn serve(
     if !local.ip().is_loopback() && !rpc.requires_keys() {
         tracing::warn!("serving {local} beyond loopback without API keys (--api-key, --tenants)");
     }
-    #[cfg(unix)]
-    let reloading = config
-        .tenants_file
-        .is_some()
-        .then(|| tokio::spawn(reload_on_hangup(rpc.clone())));
     tracing::info!(
         backend = %config.backend,
         workers = config.workers,
@@ -195,31 +145,12 @@ async fn serve(
         "JSON-RPC listening on {local} (HTTP and WebSocket)"
     );
     let served = ligerito_rpc::serve(listener, rpc, shutdown_signal()).await;
-    #[cfg(unix)]
-    if let Some(reloading) = reloading {
-        reloading.abort();
-    }
-    drop(stop_metrics);
     if let Some(metrics) = metrics {
-        metrics.await?;
+        metrics.stop().await?;
     }
     served?;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Reloads the tenants file on each SIGHUP (the outcome is logged).
-#[cfg(unix)]
-async fn reload_on_hangup(rpc: LigeritoRpc) {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut hangups = match signal(SignalKind::hangup()) {
-        Ok(hangups) => hangups,
-        Err(e) => return tracing::warn!("cannot listen for SIGHUP: {e}"),
-    };
-    while hangups.recv().await.is_some() {
-        tracing::info!("SIGHUP received: reloading the tenants");
-        let _ = rpc.reload_tenants();
-    }
 }
 
 /// Completes on SIGINT or SIGTERM.

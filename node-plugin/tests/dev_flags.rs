@@ -1,6 +1,7 @@
 //! The development node started as a Substrate node is: `ligerito-node
 //! --dev --tmp --rpc-port N` and `--dev --base-path DIR`, without the `run`
-//! command; `rpc_methods` lists what its port serves.
+//! command; `rpc_methods` lists what its port serves; the port takes the
+//! verifier service's gate (`--api-key`).
 
 #![cfg(unix)] // stops the node with kill -TERM
 
@@ -174,4 +175,41 @@ fn dev_base_path_keeps_the_chain_there() {
         dir.display()
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_node_port_takes_the_services_api_keys() {
+    let port = free_port();
+    let key = "node-port-test-key";
+    let mut node = Node::start(&[
+        "--dev",
+        "--tmp",
+        "--rpc-port",
+        &port,
+        "--no-prometheus",
+        "--api-key",
+        key,
+    ]);
+    let addr: SocketAddr = node.logged("listening on ").parse().unwrap();
+    let request = json!({"jsonrpc": "2.0", "id": 1, "method": "chain_getHeader", "params": []});
+    let request = request.to_string();
+
+    let (status, body) = common::http(addr, "POST", "/", &request);
+    assert_eq!(status, 401, "a chain method without the key: {body}");
+    let (status, body) = common::http_with(
+        addr,
+        "POST",
+        "/",
+        &format!("Authorization: Bearer {key}\r\n"),
+        &request,
+    );
+    assert_eq!(status, 200, "with the key: {body}");
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["result"]["number"], "0x0", "{body}");
+    let (status, body) = common::http(addr, "GET", "/health", "");
+    assert!(
+        status == 200 || status == 503,
+        "the probe needs no key: {status} {body}"
+    );
+    node.stop();
 }

@@ -6,13 +6,16 @@
 //! own. [`serve`] runs the standalone verifier service on a listener until
 //! a shutdown signal: JSON-RPC over HTTP and WebSocket, `system_health`,
 //! and the plain HTTP routes ([`RestLayer`]): `POST /verify`, `GET /health`,
-//! `GET /config`, `GET /openapi.json` and the web page at `/`.
+//! `GET /config`, `GET /openapi.json` and the web page at `/`. A node serves
+//! its own methods on the same kind of port with [`serve_port`], and its
+//! metrics with [`MetricsServer`].
 //! docs/RPC.md documents the interface.
 
 mod api;
 mod cache;
 mod config;
 pub mod error;
+mod hangup;
 mod http;
 mod methods;
 mod metrics;
@@ -28,9 +31,9 @@ pub use api::{
     SystemApiServer, VerifyResult,
 };
 pub use config::{ConfigError, RpcConfig};
-pub use metrics::serve_metrics;
+pub use metrics::MetricsServer;
 pub use rest::{Rest, RestLayer, OPENAPI};
-pub use server::{serve, ServeError, SystemRpc};
+pub use server::{serve, serve_port, Port, ServeError, SystemRpc};
 pub use shared::{CacheSecret, SharedCacheConfig, SharedCacheError, MAX_SECRET, MIN_SECRET};
 pub use tenants::{TenantsError, MAX_FILE as MAX_TENANTS_FILE, MAX_KEY, MAX_TENANTS};
 
@@ -169,20 +172,34 @@ impl LigeritoRpc {
         self.shared.tenants.required()
     }
 
-    /// Reloads the tenants file whenever its content changes, every
-    /// `tenants_poll`; never returns (runs until dropped).
+    /// Reloads the tenants file when it changes (looked at every
+    /// `tenants_poll`; zero: never) and, on Unix, at once on each SIGHUP.
+    /// A serving port runs it while it serves.
     pub(crate) async fn watch_tenants(self) {
-        let period = self.shared.config.tenants_poll;
-        if period.is_zero() || self.shared.tenants.file().is_none() {
+        if self.shared.tenants.file().is_none() {
             return std::future::pending().await;
         }
+        let period = self.shared.config.tenants_poll;
+        let mut hangups = hangup::Hangups::listen();
         loop {
-            tokio::time::sleep(period).await;
+            let forced = tokio::select! {
+                () = hangup::every(period) => false,
+                () = hangups.next() => true,
+            };
+            if forced {
+                tracing::info!("SIGHUP received: reloading the tenants");
+            }
             // Reading the file blocks; keep it off the runtime's workers.
             let tenants = self.clone();
-            let reloaded =
-                tokio::task::spawn_blocking(move || tenants.shared.tenants.reload_if_changed())
-                    .await;
+            let reloaded = tokio::task::spawn_blocking(move || {
+                let file = &tenants.shared.tenants;
+                if forced {
+                    Some(file.reload())
+                } else {
+                    file.reload_if_changed()
+                }
+            })
+            .await;
             if let Ok(Some(reloaded)) = reloaded {
                 let _ = self.record_reload(reloaded);
             }

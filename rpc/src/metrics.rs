@@ -187,8 +187,35 @@ impl Metrics {
 /// Scrapes are tiny and rare; this bounds what a misbehaving scraper can hold.
 const MAX_METRICS_CONNECTIONS: usize = 8;
 
+/// A running Prometheus endpoint: how the verifier service and a node
+/// serve their metrics.
+pub struct MetricsServer {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MetricsServer {
+    /// Serves `registry` at `GET /metrics` on `listener` (and logs where)
+    /// until [`MetricsServer::stop`].
+    pub fn start(listener: TcpListener, registry: Registry) -> std::io::Result<Self> {
+        tracing::info!("metrics on http://{}/metrics", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(serve_metrics(listener, Arc::new(registry), async {
+            let _ = stopped.await;
+        }));
+        Ok(Self { stop, task })
+    }
+
+    /// Stops accepting scrapes and waits for the endpoint to end.
+    pub async fn stop(self) -> Result<(), tokio::task::JoinError> {
+        // The endpoint may have ended already: nothing to tell it.
+        let _ = self.stop.send(());
+        self.task.await
+    }
+}
+
 /// Serves `GET /metrics` in the OpenMetrics text format until `shutdown`.
-pub async fn serve_metrics(
+async fn serve_metrics(
     listener: TcpListener,
     registry: Arc<Registry>,
     shutdown: impl Future<Output = ()>,

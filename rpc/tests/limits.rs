@@ -5,9 +5,8 @@ mod common;
 use common::*;
 use jsonrpsee::http_client::HeaderMap;
 use ligerito_executor::Verdict;
-use ligerito_rpc::{error, serve_metrics, LigeritoApiClient, RpcConfig};
+use ligerito_rpc::{error, LigeritoApiClient, MetricsServer, RpcConfig};
 use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::test]
@@ -214,10 +213,7 @@ async fn metrics_count_calls_by_method_and_verdict() {
     server.rpc.register_metrics(&mut registry);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let metrics_addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let metrics = tokio::spawn(serve_metrics(listener, Arc::new(registry), async {
-        let _ = stopped.await;
-    }));
+    let metrics = MetricsServer::start(listener, registry).unwrap();
 
     let http = server.http();
     http.verify(valid(12), 12).await.unwrap();
@@ -256,7 +252,6 @@ async fn metrics_count_calls_by_method_and_verdict() {
         assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
     }
     assert_eq!(raw_http(metrics_addr, "GET", "/", &[], b"").await.0, 404);
-    stop.send(()).unwrap();
-    metrics.await.unwrap();
+    metrics.stop().await.unwrap();
     server.stop().await;
 }

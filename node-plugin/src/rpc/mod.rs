@@ -9,7 +9,6 @@ pub use types::*;
 
 use jsonrpsee::core::{RpcResult, SubscriptionResult};
 use jsonrpsee::proc_macros::rpc;
-use jsonrpsee::server::{RegisterMethodError, RpcModule};
 
 /// The extrinsic is not hex, too long, or not exactly one extrinsic.
 pub const BAD_FORMAT: i32 = 1001;
@@ -84,17 +83,4 @@ pub trait NodeApi {
         item = HeaderJson
     )]
     async fn subscribe_new_heads(&self) -> SubscriptionResult;
-}
-
-/// Adds Substrate's `rpc_methods` to `module`: `{"methods": [...]}`, every
-/// method, subscription and unsubscription name in it, this one included,
-/// sorted. Call it once everything is merged in, as the list is fixed then.
-pub fn add_rpc_methods<C: Send + Sync + 'static>(
-    module: &mut RpcModule<C>,
-) -> Result<(), RegisterMethodError> {
-    let mut names: Vec<&str> = module.method_names().chain(["rpc_methods"]).collect();
-    names.sort_unstable();
-    let methods = serde_json::json!({ "methods": names });
-    module.register_method("rpc_methods", move |_, _, _| methods.clone())?;
-    Ok(())
 }
