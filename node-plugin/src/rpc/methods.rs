@@ -348,8 +348,9 @@ fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
 }
 
 fn internal(error: impl std::fmt::Display) -> ErrorObjectOwned {
+    // The verifier's code for a host failure: one "internal" code per port.
     ErrorObject::owned(
-        jsonrpsee::types::error::INTERNAL_ERROR_CODE,
+        ligerito_rpc::error::INTERNAL,
         format!("internal: {error}"),
         None::<()>,
     )
