@@ -2,10 +2,10 @@
 
 use crate::proof_format::{self, ProofFormat};
 use crate::{run, serve, tx};
-use ligerito_prover as prove;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_prover as prove;
 use ligerito_runtime::GenesisConfig;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;

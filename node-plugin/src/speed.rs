@@ -3,8 +3,8 @@
 //! reference: on a slower machine a block of verifications takes longer
 //! than its weight.
 
-use ligerito_prover as prove;
 use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_prover as prove;
 use ligerito_runtime::rules;
 use std::time::{Duration, Instant};
 

@@ -122,7 +122,10 @@ fn the_docs_deploy_with_these_files() {
         "sudo install -m 755 target/release/ligerito-node /usr/local/bin/",
         "sudo install -m 644 deploy/ligerito-node.service /etc/systemd/system/",
     ] {
-        assert!(guide.contains(command), "docs/OPERATING.md lacks `{command}`");
+        assert!(
+            guide.contains(command),
+            "docs/OPERATING.md lacks `{command}`"
+        );
     }
 }
 
@@ -174,6 +177,9 @@ fn the_kubernetes_manifests_fit_this_binary() {
         "deploy/k8s/validate.sh",
         "--from-file=tenants.toml=deploy/k8s/tenants.example.toml",
     ] {
-        assert!(guide.contains(command), "docs/OPERATING.md lacks `{command}`");
+        assert!(
+            guide.contains(command),
+            "docs/OPERATING.md lacks `{command}`"
+        );
     }
 }
