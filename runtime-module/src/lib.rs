@@ -6,10 +6,12 @@
 //! [`Runtime::initialize_block`], [`Runtime::apply_extrinsic`] for each
 //! extrinsic, [`Runtime::finalize_block`] for the state root and events.
 //!
-//! Without the `std` feature only [`types`], [`weights`] and [`rules`]
-//! remain: what `pallet-ligerito` shares with this module.
+//! Without the `std` feature only [`types`], [`weights`], [`rules`] and
+//! [`decide`] remain: what `pallet-ligerito` shares with this module, so
+//! that both decide every call with the same code.
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod decide;
 pub mod rules;
 pub mod types;
 pub mod weights;

@@ -179,7 +179,7 @@ mod tests {
             calls[0].starts_with("verify(log_size, proof): Verify a proof"),
             "{calls:?}"
         );
-        assert_eq!(metadata.variants(metadata.event).len(), 4);
+        assert_eq!(metadata.variants(metadata.event).len(), 3);
         let errors = metadata.variants(metadata.error);
         assert_eq!(errors.len(), 8);
         assert!(

@@ -1,5 +1,6 @@
 //! The module's rules that do not depend on how state is kept: shared
 //! with `pallet-ligerito`, so a FRAME chain decides exactly as this one.
+//! [`crate::decide`] puts them in order for each call.
 
 use crate::types::{Error, SizeLimits, Weight, MAX_GAS_LIMIT};
 use crate::weights;
@@ -40,20 +41,6 @@ pub fn claimed_commitment(proof: &[u8]) -> Option<H256> {
         Some([1, root @ ..]) => Some(H256::from_slice(root)),
         _ => None,
     }
-}
-
-/// The checks before the guest runs, in order: the size is supported, the
-/// proof within its limit. Returns the size's limits in force.
-pub fn check_proof(
-    log_size: u32,
-    proof_len: usize,
-    limits: impl FnOnce(&sizes::SizeConfig) -> SizeLimits,
-) -> Result<SizeLimits, Error> {
-    let limits = limits(sizes::get(log_size).ok_or(Error::UnsupportedSize)?);
-    if proof_len > limits.max_proof_len as usize {
-        return Err(Error::ProofTooLarge);
-    }
-    Ok(limits)
 }
 
 /// Why a guest run that did not record a commitment failed. A valid

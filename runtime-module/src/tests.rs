@@ -71,16 +71,16 @@ ligerito_executor::per_backend! {
         proof[100] ^= 1; // inside the first opened row
         let outcome = submit(&mut chain, "bob", verify_call(12, proof.clone()));
         assert_eq!(outcome.result, Err(Error::InvalidProof));
+        assert!(outcome.gas_used > 0, "the guest ran");
         assert!(chain.verified(&commitment(&proof), &account("bob")).is_none());
         assert_eq!(chain.nonce(&account("bob")), 1);
-        let RuntimeEvent::Ligerito(Event::ProofRejected { exit_code, gas_used, .. }) = events(&chain)[0] else {
+        // The error is the only event, as FRAME keeps no event of a failed call.
+        let [RuntimeEvent::System(SystemEvent::ExtrinsicFailed { dispatch_error, dispatch_info })] = &events(&chain)[..] else {
             panic!("{:?}", events(&chain));
         };
-        assert_eq!((exit_code, gas_used), (1, outcome.gas_used));
-        assert!(matches!(
-            events(&chain)[1],
-            RuntimeEvent::System(SystemEvent::ExtrinsicFailed { dispatch_error: Error::InvalidProof, .. })
-        ));
+        assert_eq!(*dispatch_error, Error::InvalidProof);
+        let used = weights::EXTRINSIC_BASE + rules::verify_weight(proof.len(), outcome.gas_used);
+        assert_eq!(dispatch_info.actual_weight, used);
     }
 
     fn rejects_malformed_proof(backend) {
@@ -89,7 +89,11 @@ ligerito_executor::per_backend! {
         proof.push(0);
         let outcome = submit(&mut chain, "bob", verify_call(12, proof));
         assert_eq!(outcome.result, Err(Error::MalformedProof));
-        assert!(matches!(events(&chain)[0], RuntimeEvent::Ligerito(Event::ProofRejected { exit_code: 2, .. })));
+        assert!(outcome.gas_used > 0, "the guest ran");
+        assert!(matches!(
+            &events(&chain)[..],
+            [RuntimeEvent::System(SystemEvent::ExtrinsicFailed { dispatch_error: Error::MalformedProof, .. })]
+        ));
     }
 
     fn runs_out_of_gas_at_the_size_limit(backend) {
@@ -508,5 +512,36 @@ fn weights_follow_the_kernel_prices_calibration() {
         crate::weights::CALIBRATION,
         ligerito_executor::kernel_gas::CALIBRATION,
         "weights.rs was measured after other kernel prices: run its command again"
+    );
+}
+
+#[test]
+fn the_checks_before_the_guest_stop_it_from_running() {
+    let proof = proof(12, 1);
+    let never = |_| -> Result<ligerito_executor::Outcome, ()> { panic!("the guest ran") };
+    let limits = |size: &ligerito_executor::sizes::SizeConfig| rules::default_limits(size);
+    let refused = |error| {
+        Ok(decide::Decision {
+            result: Err(error),
+            outcome: None,
+        })
+    };
+    let unasked = |_: &H256| -> bool { panic!("records asked first") };
+    assert_eq!(
+        decide::verify(13, &proof, limits, unasked, never),
+        refused(Error::UnsupportedSize)
+    );
+    let short = |size: &_| SizeLimits {
+        max_proof_len: 1_000,
+        ..rules::default_limits(size)
+    };
+    assert_eq!(
+        decide::verify(12, &proof, short, unasked, never),
+        refused(Error::ProofTooLarge)
+    );
+    let mine = |c: &H256| *c == commitment(&proof);
+    assert_eq!(
+        decide::verify(12, &proof, limits, mine, never),
+        refused(Error::AlreadyVerified)
     );
 }

@@ -84,7 +84,9 @@ impl Call {
     }
 }
 
-/// The module's events.
+/// The module's events: `pallet-ligerito`'s, in the same order. A failed
+/// call has none, as in FRAME, which reverts a failed call's events: its
+/// error is in `ExtrinsicFailed`, its gas in the outcome and actual weight.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Event {
     /// A proof verified and its commitment was recorded for its submitter.
@@ -101,28 +103,14 @@ pub enum Event {
         /// Gas the guest used.
         gas_used: u64,
     },
-    /// A proof ran in the guest and did not verify.
-    #[codec(index = 1)]
-    ProofRejected {
-        /// Who submitted it.
-        who: AccountId,
-        /// log2 of the polynomial size.
-        log_size: u32,
-        /// BLAKE2-256 of the proof bytes.
-        proof_hash: H256,
-        /// The guest's exit code: 1 invalid, 2 error or out of gas.
-        exit_code: u8,
-        /// Gas the guest used (the limit, when it ran out).
-        gas_used: u64,
-    },
     /// The verifier code changed.
-    #[codec(index = 2)]
+    #[codec(index = 1)]
     VerifierCodeUpdated {
         /// SHA-256 of the new code.
         code_hash: H256,
     },
     /// A size's limits changed.
-    #[codec(index = 3)]
+    #[codec(index = 2)]
     LimitsUpdated {
         /// log2 of the polynomial size.
         log_size: u32,
@@ -132,10 +120,11 @@ pub enum Event {
 }
 
 /// Ways a dispatched call fails. The extrinsic is included, its nonce
-/// advances and nothing else it did is kept.
+/// advances and nothing else it did is kept. `pallet-ligerito`'s `Error`
+/// has the same variants and docs, in the same order (a test compares them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
 pub enum Error {
-    /// The size is not one the verifier supports.
+    /// The size is not one the verifier supports (12, 16, 20..=30).
     #[error("the size is not supported")]
     #[codec(index = 0)]
     UnsupportedSize,

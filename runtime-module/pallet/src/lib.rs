@@ -49,7 +49,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use frame_support::weights::Weight;
 use ligerito_executor::sizes;
-use ligerito_runtime::rules;
+use ligerito_runtime::{decide, rules};
 use sp_core::H256;
 
 /// Gas in the unit the weight functions take (a benchmark component is a
@@ -170,7 +170,8 @@ pub mod pallet {
         },
     }
 
-    /// The runtime module's errors (`ligerito_runtime::Error`), in order.
+    /// The runtime module's errors (`ligerito_runtime::Error`): the same
+    /// variants, order and docs (`errors_and_events_are_the_runtime_modules`).
     #[pallet::error]
     pub enum Error<T> {
         /// The size is not one the verifier supports (12, 16, 20..=30).
@@ -181,7 +182,7 @@ pub mod pallet {
         AlreadyVerified,
         /// The proof decoded but does not verify.
         InvalidProof,
-        /// The proof is malformed (encoding, trailing bytes) or the guest trapped.
+        /// The proof is malformed (encoding, trailing bytes) or the guest failed.
         MalformedProof,
         /// The size's gas limit ran out before a verdict.
         OutOfGas,
@@ -221,10 +222,10 @@ pub mod pallet {
             proof: BoundedProof,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let DryRun { result, outcome } = Self::run(Some(&who), log_size, &proof);
-            let gas_used = outcome.as_ref().map_or(0, |outcome| outcome.gas_used);
+            let decision = Self::run(Some(&who), log_size, &proof);
+            let gas_used = decision.gas_used();
             let actual = |recorded| Some(Self::verify_weight(proof.len(), gas_used, recorded));
-            match result {
+            match decision.result {
                 Ok(commitment) => {
                     Self::record(who, log_size, commitment, &proof, gas_used);
                     Ok(actual(true).into())
@@ -256,11 +257,7 @@ pub mod pallet {
             limits: SizeLimits,
         ) -> DispatchResult {
             ensure_root(origin)?;
-            let size = sizes::get(log_size).ok_or(Error::<T>::UnsupportedSize)?;
-            ensure!(
-                rules::limits_in_range(size, &limits),
-                Error::<T>::InvalidLimits
-            );
+            decide::set_limits(log_size, &limits).map_err(Error::<T>::from)?;
             Limits::<T>::insert(log_size, limits);
             Self::deposit_event(Event::LimitsUpdated { log_size, limits });
             Ok(())
@@ -367,43 +364,26 @@ pub mod pallet {
             });
         }
 
-        /// The checks and the guest run of `verify` by `who` (`None`: an
-        /// account without records), in the runtime module's order; writes
-        /// nothing.
+        /// `verify` by `who` (`None`: an account without records) as the
+        /// runtime module decides it (`decide::verify`); writes nothing.
         fn run(who: Option<&T::AccountId>, log_size: u32, proof: &[u8]) -> DryRun {
-            let refused = |error| DryRun {
-                result: Err(error),
-                outcome: None,
-            };
-            let limits = match rules::check_proof(log_size, proof.len(), Self::limits_of) {
-                Ok(limits) => limits,
-                Err(error) => return refused(error),
-            };
-            let claimed = rules::claimed_commitment(proof);
-            // Only the submitter's own record refuses it: another account's
-            // record of the same commitment (e.g. a copy of this proof seen in
-            // the pool and included first) must not stop this one's.
-            if claimed
-                .zip(who)
-                .is_some_and(|(c, who)| Commitments::<T>::contains_key(c, who))
-            {
-                return refused(ligerito_runtime::Error::AlreadyVerified);
-            }
-            let outcome = T::Runner::verify(
-                &Code::<T>::get(),
-                CodeHash::<T>::get(),
+            let Ok(decision) = decide::verify(
                 log_size,
                 proof,
-                limits.gas_limit,
+                Self::limits_of,
+                |commitment| who.is_some_and(|who| Commitments::<T>::contains_key(commitment, who)),
+                |gas_limit| {
+                    // The runner panics when the machinery fails (see `runner`).
+                    Ok::<_, core::convert::Infallible>(T::Runner::verify(
+                        &Code::<T>::get(),
+                        CodeHash::<T>::get(),
+                        log_size,
+                        proof,
+                        gas_limit,
+                    ))
+                },
             );
-            let result = match (outcome.verdict, claimed) {
-                (Verdict::Valid, Some(commitment)) => Ok(commitment),
-                (verdict, _) => Err(rules::rejection(verdict)),
-            };
-            DryRun {
-                result,
-                outcome: Some(outcome),
-            }
+            decision
         }
 
         /// Stores `code` and its SHA-256; returns the hash.

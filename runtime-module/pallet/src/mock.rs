@@ -41,6 +41,9 @@ macro_rules! mock_runtime {
     };
 }
 
+// For runtimes alike but for a test's runner (`tests::differential`).
+pub(crate) use mock_runtime;
+
 mock_runtime!(via_host, crate::ViaHost);
 mock_runtime!(in_runtime, crate::InRuntime);
 

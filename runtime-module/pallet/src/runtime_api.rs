@@ -3,7 +3,7 @@
 //! [`crate::Pallet::verified`], [`crate::Pallet::verifiers`],
 //! [`crate::Pallet::config`] and [`crate::Pallet::dry_run`] (docs/FRAME.md).
 
-use crate::{Outcome, SizeLimits, VerifiedCommitment};
+use crate::{SizeLimits, VerifiedCommitment};
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
@@ -21,14 +21,8 @@ pub struct ChainConfig {
 /// What `verify` would conclude for an account that has not recorded the
 /// proof's commitment (so never `AlreadyVerified`): the commitment it would
 /// record or the error it would fail with, and the guest's outcome if the
-/// guest ran.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct DryRun {
-    /// The commitment `verify` would record, or the error it would fail with.
-    pub result: Result<H256, ligerito_runtime::Error>,
-    /// The guest's verdict, gas and message; `None` if it did not run.
-    pub outcome: Option<Outcome>,
-}
+/// guest ran. It is the decision `verify` itself acts on.
+pub type DryRun = ligerito_runtime::decide::Decision;
 
 sp_api::decl_runtime_apis! {
     /// Read the Ligerito pallet's state and try a proof without a transaction.

@@ -1,3 +1,5 @@
+mod differential;
+
 use crate::mock::{commitment, proof};
 use crate::*;
 use codec::{Decode, Encode};
@@ -449,4 +451,34 @@ fn weights_follow_the_kernel_prices_calibration() {
             "{file} was measured after other kernel prices: run bench.sh again"
         );
     }
+}
+
+/// The pallet's errors and events are the runtime module's: the same names,
+/// codec indices, docs and fields (whose account type differs), as in the
+/// metadata both publish.
+#[test]
+fn errors_and_events_are_the_runtime_modules() {
+    use scale_info::{TypeDef, TypeInfo};
+    type Field = (Option<&'static str>, Vec<&'static str>);
+    fn variants<E: TypeInfo>() -> Vec<(u8, &'static str, Vec<&'static str>, Vec<Field>)> {
+        let TypeDef::Variant(def) = E::type_info().type_def else {
+            panic!("an enum")
+        };
+        def.variants
+            .into_iter()
+            .map(|v| {
+                let fields = v.fields.into_iter().map(|f| (f.name, f.docs)).collect();
+                (v.index, v.name, v.docs, fields)
+            })
+            .collect()
+    }
+    type Test = crate::mock::via_host::Test;
+    let errors = variants::<ligerito_runtime::Error>();
+    assert_eq!(errors.len(), 8);
+    assert!(errors.iter().all(|(_, _, docs, _)| !docs.is_empty()));
+    assert_eq!(variants::<Error<Test>>(), errors);
+    let events = variants::<ligerito_runtime::Event>();
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|(_, _, docs, _)| !docs.is_empty()));
+    assert_eq!(variants::<Event<Test>>(), events);
 }
