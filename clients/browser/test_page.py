@@ -34,6 +34,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+# Wraps the page's fetch to record the URL, Content-Type and body size of each call.
+RECORD_FETCH = """
+window.sent = [];
+const send = window.fetch;
+window.fetch = (url, init) => {
+  const body = init && init.body;
+  window.sent.push({
+    url: String(url),
+    type: init && init.headers ? init.headers["Content-Type"] : null,
+    bytes: body instanceof ArrayBuffer ? body.byteLength : null,
+  });
+  return send.call(window, url, init);
+};
+"""
+
+
 class WebDriver:
     """A chromedriver process and one headless browser session."""
 
@@ -98,6 +114,10 @@ class WebDriver:
 
     def click(self, css):
         self.command("POST", f"/element/{self.find(css)}/click", {})
+
+    def execute(self, script):
+        """Runs `script` in the page (WebDriver's own, not subject to the page's CSP)."""
+        return self.command("POST", "/execute/sync", {"script": script, "args": []})
 
     def wait(self, what, condition):
         deadline = time.monotonic() + TIMEOUT
@@ -171,6 +191,21 @@ class PageTest(BrowserCase):
         for label in ("Size", "Gas used", "Time", "Diagnostic", "Guest code hash"):
             self.assertIn(label, result)
         self.assertIn("2^12", result)
+
+    def test_the_page_sends_the_files_bytes_with_the_size_in_the_query(self):
+        b = self.browser
+        b.open(self.server.url + "/")
+        b.wait("the sizes from /config", lambda: b.count("#size option") > 1)
+        # Record each request the page makes, then let it through.
+        b.execute(RECORD_FETCH)
+        b.type("#proof", self.valid)
+        b.click("#verify")
+        b.wait("a verdict", lambda: b.count("#result #verdict") > 0)
+        self.assertEqual(b.text("#verdict"), "valid")
+        sent = b.execute("return window.sent;")
+        expected = {"url": "/verify?size=12", "type": "application/octet-stream",
+                    "bytes": os.path.getsize(self.valid)}
+        self.assertEqual(sent, [expected])
 
     def test_a_tampered_proof_shows_invalid(self):
         verdict, result = self.verify(self.tampered)

@@ -9,6 +9,8 @@ import os
 import shutil
 import tempfile
 import unittest
+import urllib.error
+import urllib.request
 
 import ligerito_client
 from ligerito_client import Client, LigeritoError
@@ -54,6 +56,29 @@ class VerifyTest(unittest.TestCase):
         self.assertEqual(self.client.verify_file(unnamed, 12)["verdict"], "valid")
         # The size given wins over the name's: not a valid 2^16 proof.
         self.assertIs(self.client.verify_file(self.path, 16)["valid"], False)
+
+    def test_raw_bytes_get_the_answer_hex_json_gets(self):
+        # verify() sends the raw bytes; the original form is hex in JSON.
+        for proof in (self.proof, tamper(self.proof), b""):
+            raw = self.client.verify(proof, 12)
+            hex_json = self.client._request("POST", "/verify", {"proof_size": 12, "proof_bytes": proof.hex()})
+            for answer in (raw, hex_json):
+                for varies in ("elapsed_ms", "execution_time_ms", "cached"):
+                    del answer[varies]
+            self.assertEqual(raw, hex_json)
+
+    def test_raw_bytes_without_a_size_or_too_long_are_refused(self):
+        for path, message in [("/verify", "size: missing"), ("/verify?size=x", 'size: "x" is not a number')]:
+            with self.assertRaises(LigeritoError) as caught:
+                self.client._request("POST", path, self.proof)
+            e = caught.exception
+            self.assertEqual((e.code, e.status), (ligerito_client.INVALID_PARAMS, 400))
+            self.assertIn(message, e.message)
+        longest = max(s["max_proof_len"] for s in self.client.config()["sizes"])
+        with self.assertRaises(LigeritoError) as caught:
+            self.client.verify(bytes(longest + 1), 30)
+        e = caught.exception
+        self.assertEqual((e.code, e.status), (ligerito_client.TOO_LARGE, 413))
 
     def test_a_batch_is_answered_in_order(self):
         results = self.client.verify_batch([(self.proof, 12), (tamper(self.proof), 12), (b"", 12)])

@@ -41,6 +41,18 @@ pub struct BatchItem {
     pub log_size: u32,
 }
 
+/// The JSON body of `POST /verify`, the original REST API's request; the
+/// aliases are the JSON-RPC method's. Other fields are ignored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    /// log2 of the polynomial size.
+    #[serde(alias = "proofSize")]
+    pub proof_size: u32,
+    /// The proof as hex, with or without `0x`.
+    #[serde(alias = "proofBytes")]
+    pub proof_bytes: String,
+}
+
 /// The verdict on one proof: the fields `ligerito-node verify` prints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VerifyResult {

@@ -131,14 +131,20 @@ impl RpcConfig {
 /// in hex, and its JSON.
 pub const MAX_VERIFY_BODY: usize = 2 + 2 * sizes::MAX_PROOF_LEN + JSON_OVERHEAD;
 
+/// The largest raw `POST /verify` body accepted (`application/octet-stream`):
+/// the longest proof any size admits.
+pub const MAX_VERIFY_RAW_BODY: usize = sizes::MAX_PROOF_LEN;
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The figure in docs/RPC.md; change both together.
+    /// The figures in docs/RPC.md and openapi.json; change them together.
     #[test]
-    fn the_default_body_limit_is_the_documented_one() {
+    fn the_default_body_limits_are_the_documented_ones() {
         assert_eq!(RpcConfig::default().max_request_body(), 15_018_400);
+        assert_eq!(MAX_VERIFY_BODY, 938_586);
+        assert_eq!(MAX_VERIFY_RAW_BODY, 468_780);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The server's error codes; docs/RPC.md documents each with an example.
 
 use jsonrpsee::types::error::{
-    ErrorObject, ErrorObjectOwned, INVALID_PARAMS_CODE, OVERSIZED_REQUEST_CODE, PARSE_ERROR_CODE,
+    ErrorObject, ErrorObjectOwned, INVALID_PARAMS_CODE, INVALID_REQUEST_CODE,
+    OVERSIZED_REQUEST_CODE, PARSE_ERROR_CODE,
 };
 
 /// Every worker and queue slot is taken: retry later, ideally elsewhere.
@@ -21,6 +22,9 @@ pub const INVALID_PARAMS: i32 = INVALID_PARAMS_CODE;
 pub const TOO_LARGE: i32 = OVERSIZED_REQUEST_CODE;
 /// The body is not JSON (JSON-RPC's code, reused by `POST /verify`).
 pub const PARSE: i32 = PARSE_ERROR_CODE;
+/// Not a request the route takes (JSON-RPC's code, reused by `POST /verify`
+/// for another HTTP method: 405).
+pub const INVALID_REQUEST: i32 = INVALID_REQUEST_CODE;
 
 /// `-32602` with a message that says what was wrong.
 pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {

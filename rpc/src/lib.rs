@@ -5,13 +5,14 @@
 //! `RpcModule` with the `ligerito_*` methods that a node can merge into its
 //! own. [`serve`] runs the standalone verifier service on a listener until
 //! a shutdown signal: JSON-RPC over HTTP and WebSocket, `system_health`,
-//! and the plain HTTP routes ([`RestLayer`]): `POST /verify`, `GET /health`,
-//! `GET /config`, `GET /openapi.json` and the web page at `/`. A node serves
-//! its own methods on the same kind of port with [`serve_port`], and its
-//! metrics with [`MetricsServer`].
+//! and the plain HTTP routes ([`RestLayer`]): `POST /verify` (hex in JSON
+//! or the raw proof), `GET /health`, `GET /config`, `GET /openapi.json` and
+//! the web page at `/`. A node serves its own methods on the same kind of
+//! port with [`serve_port`], and its metrics with [`MetricsServer`].
 //! docs/RPC.md documents the interface.
 
 mod api;
+mod body;
 mod cache;
 mod config;
 pub mod error;
@@ -28,7 +29,7 @@ mod workers;
 
 pub use api::{
     BatchItem, Health, LigeritoApiClient, LigeritoApiServer, ServerInfo, SizeInfo, SystemApiClient,
-    SystemApiServer, VerifyResult,
+    SystemApiServer, VerifyRequest, VerifyResult,
 };
 pub use config::{ConfigError, RpcConfig};
 pub use metrics::MetricsServer;

@@ -1,6 +1,7 @@
 //! The `ligerito_*` methods.
 
 use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
+use crate::body::Proof;
 use crate::cache::Key;
 use crate::error;
 use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
@@ -124,15 +125,25 @@ impl LigeritoRpc {
         client: Option<IpAddr>,
         tenant: Option<Arc<Tenant>>,
         start: Instant,
-        request: Result<(String, u32), ErrorObjectOwned>,
+        request: Result<(Proof, u32), ErrorObjectOwned>,
     ) -> Result<VerifyResult, ErrorObjectOwned> {
         let tenant = tenant.as_deref();
         let result = async {
             let (proof, log_size) = request?;
             self.check_rate(client, tenant, 1)?;
-            let digits = proof.strip_prefix("0x").unwrap_or(&proof);
-            let job = decode_digits(digits, log_size)?;
-            drop(proof);
+            let job = match proof {
+                Proof::Hex(hex) => {
+                    let digits = hex.strip_prefix("0x").unwrap_or(&hex);
+                    decode_digits(digits, log_size)?
+                }
+                Proof::Raw(bytes) => {
+                    check_size(log_size, bytes.len())?;
+                    Job {
+                        log_size,
+                        proof: bytes.into(),
+                    }
+                }
+            };
             self.verify_one(job, tenant).await
         }
         .instrument(request_span(REST_VERIFY, tenant))
@@ -371,6 +382,14 @@ fn decode(proof: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
 }
 
 fn decode_digits(digits: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
+    check_size(log_size, digits.len() / 2)?;
+    let proof = hex::decode(digits)
+        .map_err(|e| error::invalid_params(format!("proof: invalid hex: {e}")))?;
+    Ok(Job { log_size, proof })
+}
+
+/// The size is supported and a proof of `len` bytes within its maximum.
+fn check_size(log_size: u32, len: usize) -> Result<(), ErrorObjectOwned> {
     let size = sizes::get(log_size).ok_or_else(|| {
         let supported: Vec<String> = sizes::SIZES
             .iter()
@@ -381,14 +400,11 @@ fn decode_digits(digits: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
             supported.join(", ")
         ))
     })?;
-    let len = digits.len() / 2;
     if len > size.max_proof_len() {
         return Err(error::invalid_params(format!(
             "proof: {len} bytes exceeds the maximum {} for 2^{log_size}",
             size.max_proof_len()
         )));
     }
-    let proof = hex::decode(digits)
-        .map_err(|e| error::invalid_params(format!("proof: invalid hex: {e}")))?;
-    Ok(Job { log_size, proof })
+    Ok(())
 }

@@ -1,26 +1,24 @@
 //! The plain HTTP routes beside JSON-RPC on the same port: `POST /verify`
-//! in the original REST API's shape, the probes, the OpenAPI document and
-//! the web page. Everything else goes on to JSON-RPC.
+//! in the original REST API's shape or with the raw proof, the probes, the
+//! OpenAPI document and the web page. Everything else goes on to JSON-RPC.
 
 use crate::api::VerifyResult;
-use crate::config::MAX_VERIFY_BODY;
-use crate::error;
 use crate::methods::ClientIp;
-use crate::LigeritoRpc;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use crate::{body, error, LigeritoRpc};
 use hyper::body::{Body, Bytes};
 use hyper::{header, HeaderMap, Method, Request, StatusCode};
 use jsonrpsee::core::BoxError;
 use jsonrpsee::server::{HttpBody, HttpResponse};
-use jsonrpsee::types::error::{ErrorObjectOwned, INVALID_REQUEST_CODE};
-use serde::{Deserialize, Serialize};
+use jsonrpsee::types::error::ErrorObjectOwned;
+use serde::Serialize;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tower::{Layer, Service};
 
-/// The routes' description; `tests/rest.rs` checks it lists every route.
+/// The routes' description; `tests/openapi.rs` checks it lists every route
+/// and names every field the server answers and reads.
 pub const OPENAPI: &str = include_str!("../openapi.json");
 const PAGE: &str = include_str!("../web/index.html");
 const SCRIPT: &str = include_str!("../web/app.js");
@@ -30,16 +28,6 @@ const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'uns
                            connect-src 'self'; form-action 'none'; frame-ancestors 'none'";
 
 pub(crate) type Responding = Pin<Box<dyn Future<Output = Result<HttpResponse, BoxError>> + Send>>;
-
-/// The body of `POST /verify`. The aliases are the JSON-RPC method's.
-#[derive(Deserialize)]
-struct VerifyRequest {
-    #[serde(alias = "proofSize")]
-    proof_size: u32,
-    /// Hex, with or without `0x`.
-    #[serde(alias = "proofBytes")]
-    proof_bytes: String,
-}
 
 /// The original API's answer (whole milliseconds) plus our fields.
 #[derive(Serialize)]
@@ -160,7 +148,8 @@ fn public<B>(rpc: &LigeritoRpc, request: &Request<B>) -> Option<HttpResponse> {
     })
 }
 
-/// `POST /verify`: the same checks, pool, limits and metrics as `ligerito_verify`.
+/// `POST /verify`, hex in JSON or raw bytes: the same checks, pool, limits
+/// and metrics as `ligerito_verify`.
 async fn verify<B>(rpc: LigeritoRpc, request: Request<B>) -> Result<HttpResponse, BoxError>
 where
     B: Body<Data = Bytes> + Send + 'static,
@@ -168,7 +157,7 @@ where
 {
     if request.method() != Method::POST {
         let refusal = ErrorObjectOwned::owned(
-            INVALID_REQUEST_CODE,
+            error::INVALID_REQUEST,
             "method not allowed: use POST /verify",
             None::<()>,
         );
@@ -184,7 +173,7 @@ where
         Ok(tenant) => tenant,
         Err(e) => return Ok(error_response(&e)),
     };
-    let parsed = read(request).await;
+    let parsed = body::read(request).await;
     Ok(match rpc.verify_rest(client, tenant, start, parsed).await {
         Ok(result) => json(
             StatusCode::OK,
@@ -195,40 +184,6 @@ where
         ),
         Err(e) => error_response(&e),
     })
-}
-
-/// Reads the body, at most [`MAX_VERIFY_BODY`] bytes, and parses it.
-async fn read<B>(request: Request<B>) -> Result<(String, u32), ErrorObjectOwned>
-where
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_VERIFY_BODY as u64) {
-        return Err(error::too_large(MAX_VERIFY_BODY));
-    }
-    let body = Limited::new(request.into_body(), MAX_VERIFY_BODY)
-        .collect()
-        .await
-        .map_err(|e| {
-            if e.downcast_ref::<LengthLimitError>().is_some() {
-                error::too_large(MAX_VERIFY_BODY)
-            } else {
-                error::invalid_params(format!("body: reading it failed: {e}"))
-            }
-        })?
-        .to_bytes();
-    let request: VerifyRequest = serde_json::from_slice(&body).map_err(|e| {
-        if e.is_data() {
-            error::invalid_params(format!("body: {e}"))
-        } else {
-            error::parse(format!("the body is not JSON: {e}"))
-        }
-    })?;
-    Ok((request.proof_bytes, request.proof_size))
 }
 
 /// A refusal as `{"error": {"code", "message"}}`, with the HTTP status

@@ -1,10 +1,11 @@
-//! The plain HTTP routes: `POST /verify`, the OpenAPI document and the page,
-//! over real HTTP/1.1 exchanges with a server on 127.0.0.1:0.
+//! The plain HTTP routes: `POST /verify` with hex in JSON, and the page,
+//! over real HTTP/1.1 exchanges with a server on 127.0.0.1:0 (the raw form
+//! is `rest_raw.rs`'s, the OpenAPI document `openapi.rs`'s).
 
 mod common;
 
 use common::*;
-use ligerito_rpc::{error, RpcConfig, OPENAPI};
+use ligerito_rpc::{error, RpcConfig};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,13 +27,6 @@ async fn verify(
 
 fn request(proof: &str, size: u32) -> String {
     serde_json::json!({ "proof_size": size, "proof_bytes": proof }).to_string()
-}
-
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().find_map(|line| {
-        let (n, v) = line.split_once(':')?;
-        n.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
 }
 
 #[tokio::test]
@@ -260,55 +254,6 @@ async fn api_keys_and_rate_limits_apply_to_rest_too() {
     server.stop().await;
 }
 
-/// Every route the server answers outside JSON-RPC, with an Accept header.
-const ROUTES: [(&str, &str, &str); 6] = [
-    ("post", "/verify", "application/json"),
-    ("get", "/health", "application/json"),
-    ("get", "/config", "application/json"),
-    ("get", "/openapi.json", "application/json"),
-    ("get", "/", "text/html"),
-    ("get", "/app.js", "text/javascript"),
-];
-
-#[tokio::test]
-async fn the_openapi_document_parses_and_lists_every_route() {
-    let doc: serde_json::Value = serde_json::from_str(OPENAPI).expect("openapi.json is JSON");
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths = doc["paths"].as_object().unwrap();
-    assert_eq!(paths.len(), ROUTES.len(), "{:?}", paths.keys());
-    for (method, path, _) in ROUTES {
-        assert!(
-            paths[path][method].is_object(),
-            "{method} {path} is not in openapi.json"
-        );
-    }
-    // Every reference resolves.
-    let text = OPENAPI.replace(' ', "");
-    for reference in text.split("\"$ref\":\"#/").skip(1) {
-        let pointer = format!("/{}", reference.split('"').next().unwrap());
-        assert!(doc.pointer(&pointer).is_some(), "dangling $ref {pointer}");
-    }
-
-    let server = TestServer::start(config()).await;
-    for (method, path, accept) in ROUTES {
-        let method = method.to_uppercase();
-        let (status, head, body) = exchange(
-            server.addr,
-            &method,
-            path,
-            &[("Accept", accept), JSON],
-            b"{}",
-        )
-        .await;
-        assert_ne!(status, 404, "{method} {path}: {body}");
-        let content_type = header(&head, "content-type").unwrap();
-        assert!(content_type.starts_with(accept), "{path}: {content_type}");
-    }
-    let (_, _, served) = exchange(server.addr, "GET", "/openapi.json", &[], b"").await;
-    assert_eq!(served, OPENAPI);
-    server.stop().await;
-}
-
 #[tokio::test]
 async fn the_page_is_for_browsers_and_json_rpc_keeps_post_slash() {
     let server = TestServer::start(config()).await;
@@ -325,7 +270,9 @@ async fn the_page_is_for_browsers_and_json_rpc_keeps_post_slash() {
     }
     let (status, _, script) = exchange(server.addr, "GET", "/app.js", &[], b"").await;
     assert_eq!(status, 200);
-    assert!(script.contains(r#"fetch("/verify""#));
+    // The page sends the file's bytes as they are.
+    assert!(script.contains(r#"fetch("/verify?size=""#));
+    assert!(script.contains("application/octet-stream"));
     // Not a browser: no page.
     let (status, _, body) = exchange(server.addr, "GET", "/", &[JSON], b"").await;
     assert_ne!(status, 200, "{body}");

@@ -6,35 +6,7 @@ mod common;
 use common::*;
 use jsonrpsee::http_client::HeaderMap;
 use ligerito_rpc::{error, LigeritoApiClient, RpcConfig};
-use std::path::PathBuf;
 use std::time::Duration;
-
-/// A tenants file in the temporary directory, removed when dropped.
-struct TenantsFile(PathBuf);
-
-impl TenantsFile {
-    fn new(name: &str, text: &str) -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "ligerito-tenants-{}-{name}.toml",
-            std::process::id()
-        ));
-        std::fs::write(&path, text).unwrap();
-        Self(path)
-    }
-
-    fn write(&self, text: &str) {
-        // Whole or not at all, as an editor or a Kubernetes volume does.
-        let next = self.0.with_extension("next");
-        std::fs::write(&next, text).unwrap();
-        std::fs::rename(&next, &self.0).unwrap();
-    }
-}
-
-impl Drop for TenantsFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 const TWO: &str = r#"
 [[tenant]]

@@ -1,9 +1,11 @@
 //! The system under load, on loopback only, each part bounded in time:
 //!
-//! - `rpc`: `ligerito_verify` at 2^20 on the server `ligerito-node serve`
-//!   runs (started in this process on 127.0.0.1:0), 1, 2, 4 and 8 clients,
-//!   1, 2, 4, ... workers up to the machine's cores: latency p50/p99,
-//!   throughput, and the process's peak RSS.
+//! - `rpc`: one 2^20 proof verified on the server `ligerito-node serve`
+//!   runs (started in this process on 127.0.0.1:0), sent two ways side by
+//!   side: `ligerito_verify` (JSON-RPC, hex) and `POST /verify?size=20`
+//!   (REST, raw bytes), taking turns; 1, 2, 4 and 8 clients, 1, 2, 4, ...
+//!   workers up to the machine's cores: latency p50/p99, throughput, their
+//!   ratios, and the process's peak RSS.
 //! - `node`: verify extrinsics (2^12 and 2^20) through the node core on a
 //!   chain in a temp dir: pool admission, sealing, extrinsics per second, and
 //!   block import (re-executing the stored blocks, as a restarted or
@@ -22,11 +24,15 @@ mod common;
 
 use codec::Encode;
 use common::{mib, percentile, quick, status_kib};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_node::chain::Chain;
 use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
 use ligerito_node::store::Store;
-use ligerito_rpc::{serve, LigeritoApiClient, LigeritoRpc, RpcConfig};
+use ligerito_rpc::{serve, LigeritoApiClient, LigeritoRpc, RpcConfig, VerifyResult};
 use ligerito_runtime::{dev_account, Call, GenesisConfig, UncheckedExtrinsic};
 use ligerito_tests::{proof_with_seed, valid_proof};
 use sp_core::bounded::BoundedVec;
@@ -64,6 +70,85 @@ fn main() {
 
 // ---- RPC ----
 
+/// How the clients send the proof: the two transports the bench compares.
+#[derive(Clone, Copy)]
+enum Transport {
+    /// `ligerito_verify` over JSON-RPC, the proof as hex in JSON.
+    JsonRpcHex,
+    /// `POST /verify?size=N`, the proof's raw bytes.
+    RestBinary,
+}
+
+impl Transport {
+    const ALL: [Transport; 2] = [Transport::JsonRpcHex, Transport::RestBinary];
+
+    fn name(self) -> &'static str {
+        match self {
+            Transport::JsonRpcHex => "JSON-RPC hex",
+            Transport::RestBinary => "REST binary",
+        }
+    }
+}
+
+/// One proof in both forms, made before the clock starts.
+struct Proof {
+    log_size: u32,
+    hex: String,
+    raw: Bytes,
+}
+
+/// One client's connection, in its transport.
+enum Client {
+    Rpc(jsonrpsee::http_client::HttpClient),
+    Rest(SendRequest<Full<Bytes>>),
+}
+
+impl Client {
+    async fn connect(addr: std::net::SocketAddr, transport: Transport) -> Self {
+        match transport {
+            Transport::JsonRpcHex => Client::Rpc(
+                jsonrpsee::http_client::HttpClientBuilder::default()
+                    .request_timeout(Duration::from_secs(60))
+                    .build(format!("http://{addr}"))
+                    .expect("client"),
+            ),
+            Transport::RestBinary => {
+                let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+                // As jsonrpsee's client does, so that neither waits on Nagle.
+                stream.set_nodelay(true).expect("TCP_NODELAY");
+                let (sender, connection) =
+                    hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                        .await
+                        .expect("HTTP/1.1 handshake");
+                tokio::spawn(connection);
+                Client::Rest(sender)
+            }
+        }
+    }
+
+    async fn verify(&mut self, proof: &Proof) -> VerifyResult {
+        match self {
+            Client::Rpc(client) => client
+                .verify(proof.hex.clone(), proof.log_size)
+                .await
+                .expect("ligerito_verify"),
+            Client::Rest(sender) => {
+                let request = hyper::Request::post(format!("/verify?size={}", proof.log_size))
+                    .header(hyper::header::HOST, "127.0.0.1")
+                    .header(hyper::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(Full::new(proof.raw.clone()))
+                    .expect("request");
+                sender.ready().await.expect("connection open");
+                let response = sender.send_request(request).await.expect("POST /verify");
+                assert_eq!(response.status(), 200, "POST /verify");
+                let body = response.into_body().collect().await.expect("answer");
+                serde_json::from_slice(&body.to_bytes()).expect("a verdict")
+            }
+        }
+    }
+}
+
+#[derive(Default)]
 struct Load {
     calls: usize,
     wall: Duration,
@@ -71,12 +156,30 @@ struct Load {
     latencies: Vec<f64>,
 }
 
-/// `clients` clients, each on its own connection, call `ligerito_verify` back
-/// to back until `duration` has passed or `max_calls` calls were made.
+impl Load {
+    fn throughput(&self) -> f64 {
+        self.calls as f64 / self.wall.as_secs_f64()
+    }
+
+    /// Another turn's calls, as if they had followed this one's.
+    fn add(&mut self, turn: Load) {
+        self.calls += turn.calls;
+        self.wall += turn.wall;
+        self.latencies.extend(turn.latencies);
+        self.latencies.sort_by(f64::total_cmp);
+    }
+}
+
+/// Turns each transport takes per measurement, alternating with the other,
+/// so that a busy spell on a shared machine falls on both rather than on one.
+const TURNS: u32 = 5;
+
+/// `clients` clients, each on its own connection, verify `proof` back to
+/// back until `duration` has passed or each made `max_calls` calls.
 async fn drive(
     addr: std::net::SocketAddr,
-    proof: Arc<String>,
-    log_size: u32,
+    proof: Arc<Proof>,
+    transport: Transport,
     clients: usize,
     duration: Duration,
     max_calls: usize,
@@ -87,17 +190,11 @@ async fn drive(
         .map(|_| {
             let proof = proof.clone();
             tokio::spawn(async move {
-                let client = jsonrpsee::http_client::HttpClientBuilder::default()
-                    .request_timeout(Duration::from_secs(60))
-                    .build(format!("http://{addr}"))
-                    .expect("client");
+                let mut client = Client::connect(addr, transport).await;
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline && latencies.len() < max_calls {
                     let call = Instant::now();
-                    let result = client
-                        .verify(proof.to_string(), log_size)
-                        .await
-                        .expect("ligerito_verify");
+                    let result = client.verify(&proof).await;
                     assert!(result.valid, "{}", result.message);
                     latencies.push(call.elapsed().as_secs_f64() * 1e3);
                 }
@@ -129,12 +226,18 @@ fn worker_counts() -> Vec<usize> {
 
 fn rpc() {
     const LOG_SIZE: u32 = 20;
+    const CLIENTS: [usize; 4] = [1, 2, 4, 8];
     let (duration, max_calls) = if quick() {
         (Duration::from_millis(700), 100)
     } else {
         (Duration::from_secs(5), 2_000)
     };
-    let proof = Arc::new(format!("0x{}", hex::encode(valid_proof(LOG_SIZE))));
+    let raw = valid_proof(LOG_SIZE);
+    let proof = Arc::new(Proof {
+        log_size: LOG_SIZE,
+        hex: format!("0x{}", hex::encode(&raw)),
+        raw: raw.into(),
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -144,12 +247,17 @@ fn rpc() {
     let peak_reset = common::reset_peak();
     let rss_before = status_kib("VmRSS");
 
-    println!("\n### RPC: `ligerito_verify` at 2^{LOG_SIZE}, compiler backend\n");
-    println!("| workers | clients | calls | throughput | p50 | p99 |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "\n### RPC: one valid 2^{LOG_SIZE} proof, `ligerito_verify` (JSON-RPC, hex) and \
+         `POST /verify` (REST, raw bytes), compiler backend\n"
+    );
+    println!("| workers | clients | transport | calls | throughput | p50 | p99 |");
+    println!("|---|---|---|---|---|---|---|");
     let mut series = Vec::new();
+    // Per workers and clients: REST binary's throughput and p50 over JSON-RPC hex's.
+    let mut ratios = Vec::new();
     for workers in worker_counts() {
-        let mut points = Vec::new();
+        let mut points = Transport::ALL.map(|_| Vec::new());
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
                 .await
@@ -169,18 +277,40 @@ fn rpc() {
             let server = tokio::spawn(serve(listener, rpc, async {
                 let _ = stopped.await;
             }));
-            // One call first, so connection set-up is not in the figures.
-            drive(addr, proof.clone(), LOG_SIZE, 1, Duration::ZERO, 1).await;
-            for clients in [1, 2, 4, 8] {
-                let load = drive(addr, proof.clone(), LOG_SIZE, clients, duration, max_calls).await;
-                let throughput = load.calls as f64 / load.wall.as_secs_f64();
-                println!(
-                    "| {workers} | {clients} | {} | {throughput:.1} /s | {:.1} ms | {:.1} ms |",
-                    load.calls,
-                    percentile(&load.latencies, 50.0),
-                    percentile(&load.latencies, 99.0),
-                );
-                points.push((clients as f64, throughput));
+            // One call each first, so that the first figures are not the
+            // server's first calls.
+            for transport in Transport::ALL {
+                let unhurried = Duration::from_secs(60);
+                drive(addr, proof.clone(), transport, 1, unhurried, 1).await;
+            }
+            for clients in CLIENTS {
+                let mut loads: [Load; 2] = Default::default();
+                let (turn, calls) = (duration / TURNS, max_calls / TURNS as usize);
+                for _ in 0..TURNS {
+                    for (load, transport) in loads.iter_mut().zip(Transport::ALL) {
+                        load.add(drive(addr, proof.clone(), transport, clients, turn, calls).await);
+                    }
+                }
+                for (load, transport) in loads.iter().zip(Transport::ALL) {
+                    println!(
+                        "| {workers} | {clients} | {} | {} | {:.1} /s | {:.1} ms | {:.1} ms |",
+                        transport.name(),
+                        load.calls,
+                        load.throughput(),
+                        percentile(&load.latencies, 50.0),
+                        percentile(&load.latencies, 99.0),
+                    );
+                }
+                let (hex, binary) = (&loads[0], &loads[1]);
+                ratios.push((
+                    workers,
+                    clients,
+                    binary.throughput() / hex.throughput(),
+                    percentile(&binary.latencies, 50.0) / percentile(&hex.latencies, 50.0),
+                ));
+                for (points, load) in points.iter_mut().zip(&loads) {
+                    points.push((clients as f64, load.throughput()));
+                }
             }
             stop.send(()).expect("server running");
             tokio::time::timeout(Duration::from_secs(30), server)
@@ -189,10 +319,19 @@ fn rpc() {
                 .expect("server task")
                 .expect("server");
         });
-        series.push(common::Series {
-            name: format!("{workers} worker{}", if workers == 1 { "" } else { "s" }),
-            points,
-        });
+        let plural = if workers == 1 { "" } else { "s" };
+        for (transport, points) in Transport::ALL.into_iter().zip(points) {
+            series.push(common::Series {
+                name: format!("{workers} worker{plural}, {}", transport.name()),
+                points,
+            });
+        }
+    }
+    println!("\nREST binary against JSON-RPC hex, within this run:\n");
+    println!("| workers | clients | throughput, binary / hex | p50 latency, binary / hex |");
+    println!("|---|---|---|---|");
+    for (workers, clients, throughput, p50) in ratios {
+        println!("| {workers} | {clients} | {throughput:.2} | {p50:.2} |");
     }
     if let (true, Some(before), Some(peak)) = (peak_reset, rss_before, status_kib("VmHWM")) {
         println!(
@@ -202,12 +341,10 @@ fn rpc() {
         );
     }
     common::Chart {
-        title: "ligerito_verify at 2^20 over HTTP, loopback",
+        title: "one 2^20 proof over HTTP, loopback: JSON-RPC hex and REST binary",
         x_label: "concurrent clients",
         y_label: "verifications per second",
-        x_ticks: [1, 2, 4, 8]
-            .map(|c: u32| (f64::from(c), c.to_string()))
-            .into(),
+        x_ticks: CLIENTS.map(|c| (c as f64, c.to_string())).into(),
         log_y: false,
         series,
     }

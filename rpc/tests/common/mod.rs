@@ -8,6 +8,7 @@ use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
 use ligerito_executor::{Backend, Code, Executor};
 use ligerito_rpc::{serve, LigeritoRpc, RpcConfig, ServeError};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -203,6 +204,14 @@ pub async fn exchange(
     (status, head.to_owned(), body.to_owned())
 }
 
+/// The value of the header `name` in an exchange's header lines.
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
 /// A JSON-RPC request sent as raw JSON over HTTP; returns status and JSON.
 pub async fn post(addr: SocketAddr, body: &str) -> (u16, serde_json::Value) {
     let (status, body) = raw_http(
@@ -232,4 +241,31 @@ pub fn metric(rpc: &LigeritoRpc, series: &str) -> u64 {
         .lines()
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
         .unwrap_or(0)
+}
+
+/// A tenants file in the temporary directory, removed when dropped.
+pub struct TenantsFile(pub PathBuf);
+
+impl TenantsFile {
+    pub fn new(name: &str, text: &str) -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "ligerito-tenants-{}-{name}.toml",
+            std::process::id()
+        ));
+        std::fs::write(&path, text).unwrap();
+        Self(path)
+    }
+
+    pub fn write(&self, text: &str) {
+        // Whole or not at all, as an editor or a Kubernetes volume does.
+        let next = self.0.with_extension("next");
+        std::fs::write(&next, text).unwrap();
+        std::fs::rename(&next, &self.0).unwrap();
+    }
+}
+
+impl Drop for TenantsFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
