@@ -181,26 +181,7 @@ async fn a_full_pool_gets_503_with_retry_after_and_shares_it_with_json_rpc() {
     .await;
     let body = request(&valid(12), 12);
     let calls = (0..4).map(|_| verify(server.addr, &body, None));
-    let mut verified = 0;
-    let mut busy = 0;
-    for (status, head, json) in futures::future::join_all(calls).await {
-        match status {
-            200 => {
-                assert_eq!(json["valid"], true, "{json}");
-                verified += 1;
-            }
-            503 => {
-                assert_eq!(json["error"]["code"], error::BUSY, "{json}");
-                assert_eq!(header(&head, "retry-after"), Some("1"));
-                busy += 1;
-            }
-            other => panic!("status {other}: {json}"),
-        }
-    }
-    assert!(
-        verified >= 1 && busy >= 1,
-        "{verified} verified, {busy} busy"
-    );
+    some_valid_some_busy(futures::future::join_all(calls).await);
 
     // A JSON-RPC call holding the only worker makes REST callers busy too.
     let http = server.http();

@@ -6,7 +6,7 @@ use jsonrpsee::core::ClientError;
 use jsonrpsee::http_client::{HeaderMap, HttpClient, HttpClientBuilder};
 use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
 use ligerito_executor::{Backend, Code, Executor};
-use ligerito_rpc::{serve, LigeritoRpc, RpcConfig, ServeError};
+use ligerito_rpc::{error, serve, LigeritoRpc, RpcConfig, ServeError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -213,6 +213,31 @@ pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// A JSON-RPC request sent as raw JSON over HTTP; returns status and JSON.
+/// Asserts that of `answers` to `POST /verify` of a valid proof (status,
+/// header lines, JSON) each is the verdict or busy (503, `Retry-After: 1`),
+/// and that there is at least one of each: more callers than the pool holds.
+pub fn some_valid_some_busy(answers: Vec<(u16, String, serde_json::Value)>) {
+    let (mut verified, mut busy) = (0, 0);
+    for (status, head, json) in answers {
+        match status {
+            200 => {
+                assert_eq!(json["valid"], true, "{json}");
+                verified += 1;
+            }
+            503 => {
+                assert_eq!(json["error"]["code"], error::BUSY, "{json}");
+                assert_eq!(header(&head, "retry-after"), Some("1"));
+                busy += 1;
+            }
+            other => panic!("status {other}: {json}"),
+        }
+    }
+    assert!(
+        verified >= 1 && busy >= 1,
+        "{verified} verified, {busy} busy"
+    );
+}
+
 pub async fn post(addr: SocketAddr, body: &str) -> (u16, serde_json::Value) {
     let (status, body) = raw_http(
         addr,
