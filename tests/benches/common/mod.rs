@@ -29,10 +29,11 @@ pub fn sizes(quick_sizes: &[u32], full: &[u32]) -> Vec<u32> {
     }
 }
 
-/// Where a plot goes: docs/ for a full run, the temp dir for a quick one,
-/// so that quick figures never replace the documented ones.
+/// Where a plot goes: docs/ for a full run, the temp dir for a quick one or
+/// one of chosen sizes, so that partial figures never replace the documented
+/// ones.
 pub fn plot_path(name: &str) -> PathBuf {
-    if quick() {
+    if quick() || std::env::var_os("LIGERITO_BENCH_SIZES").is_some() {
         std::env::temp_dir().join(name)
     } else {
         Path::new(env!("CARGO_MANIFEST_DIR"))
