@@ -1,44 +1,11 @@
-//! Blocks, receipts and the chain a node builds on the runtime.
+//! The chain a node builds on the runtime: seals blocks, opens and replays stored ones.
 
+pub use crate::block::{Block, Header, Receipt};
 use crate::store::{Store, StoreError};
-use codec::{Decode, Encode};
 use ligerito_executor::{Backend, Executor};
-use ligerito_runtime::{
-    ApplyError, ApplyOutcome, EventRecord, GenesisConfig, InvalidTransaction, Runtime,
-};
+use ligerito_runtime::{ApplyError, GenesisConfig, InvalidTransaction, Runtime};
 use sp_core::H256;
 use std::sync::Arc;
-
-/// A block header in Substrate's shape.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct Header {
-    pub parent_hash: H256,
-    pub number: u64,
-    pub state_root: H256,
-    pub extrinsics_root: H256,
-}
-
-impl Header {
-    /// BLAKE2-256 of the SCALE-encoded header.
-    pub fn hash(&self) -> H256 {
-        H256(sp_crypto_hashing::blake2_256(&self.encode()))
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct Block {
-    pub header: Header,
-    /// SCALE-encoded `UncheckedExtrinsic`s, in order.
-    pub extrinsics: Vec<Vec<u8>>,
-}
-
-/// What executing a block produced, stored beside it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct Receipt {
-    pub events: Vec<EventRecord>,
-    /// One per extrinsic: result, weight and gas.
-    pub outcomes: Vec<ApplyOutcome>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {

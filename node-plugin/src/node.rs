@@ -3,7 +3,8 @@
 //! the same API keys, tenants and rate limits, the `ligerito_*` methods and
 //! the plain HTTP routes beside the node's), until shutdown.
 
-use crate::chain::{ChainError, Header};
+use crate::block::Header;
+use crate::chain::ChainError;
 use crate::plugin::{LigeritoPlugin, PluginConfig};
 use crate::rpc::{NodeApiServer, NodeRpc};
 use ligerito_rpc::{

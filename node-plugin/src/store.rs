@@ -1,7 +1,7 @@
 //! Blocks, receipts and the runtime state on disk (redb), one atomic write
 //! per block.
 
-use crate::chain::{Block, Receipt};
+use crate::block::{Block, Receipt};
 use codec::{Decode, Encode};
 use ligerito_runtime::state::Changes;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};

@@ -3,7 +3,8 @@
 
 use super::types::{hex_bytes, hex_hash};
 use super::*;
-use crate::chain::{Block, Chain, Header, Receipt};
+use crate::block::{Block, Header, Receipt};
+use crate::chain::Chain;
 use crate::plugin::LigeritoPlugin;
 use crate::pool::PoolError;
 use jsonrpsee::core::async_trait;

@@ -1,6 +1,6 @@
 //! What the node's methods take and return, in Substrate's JSON shapes.
 
-use crate::chain::{Block, Header, Receipt};
+use crate::block::{Block, Header, Receipt};
 use codec::Encode;
 use serde::{Deserialize, Serialize};
 use sp_core::H256;

@@ -2,8 +2,18 @@
 //! every workspace member and builds this binary with a new enough Rust,
 //! and the image's and the systemd unit's commands parse with this CLI.
 
-use super::Cli;
+// The binary's own command-line definition, compiled into this test: it
+// names only other crates, so it builds here as it does in the binary, and
+// `Cli::try_parse_from` checks a command exactly as the binary parses it
+// (conflicts and requirements included) without running it. Running the
+// binary instead would start the node or the server these files describe.
+// It only parses, reading no field: hence dead_code is allowed.
+#[allow(dead_code)]
+#[path = "../src/bin/ligerito-node/cli.rs"]
+mod cli;
+
 use clap::Parser;
+use cli::Cli;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {

@@ -1,20 +1,10 @@
 //! Proof files as the upstream CLI writes them: `ligerito prove` writes
 //! bincode, `ligerito prove --format hex` the same bytes as hex on one line.
 
+use crate::cli::ProofFormat;
 use anyhow::{bail, Context};
 use ligerito_executor::sizes::MAX_PROOF_LEN;
 use std::path::PathBuf;
-
-/// How a proof file is encoded (upstream's `--format`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProofFormat {
-    /// The proof's bytes (bincode), as `ligerito prove` writes them.
-    #[default]
-    Bincode,
-    /// The same bytes as hex, with or without `0x`, surrounding white
-    /// space ignored, as `ligerito prove --format hex` writes them.
-    Hex,
-}
 
 /// White space and a `0x` a hex file may add around its digits.
 const HEX_PADDING: u64 = 64;
@@ -25,10 +15,10 @@ const HEX_PADDING: u64 = 64;
 pub fn read_proof(path: &PathBuf, format: ProofFormat) -> anyhow::Result<Vec<u8>> {
     let max = MAX_PROOF_LEN as u64 + 1;
     match format {
-        ProofFormat::Bincode => crate::cli::read_bounded(path, max),
+        ProofFormat::Bincode => crate::input::read_bounded(path, max),
         ProofFormat::Hex => {
             let limit = 2 * max + HEX_PADDING;
-            let text = crate::cli::read_bounded(path, limit + 1)?;
+            let text = crate::input::read_bounded(path, limit + 1)?;
             if text.len() as u64 > limit {
                 bail!("the hex proof is longer than {limit} characters");
             }

@@ -1,56 +1,13 @@
 //! `ligerito-node run --dev` (or `ligerito-node --dev`): the development node.
 
-use crate::gate::GateArgs;
-use crate::node::{Listeners, NodeConfig, Sealing};
-use crate::plugin::PluginConfig;
+use crate::cli::RunArgs;
 use anyhow::{bail, Context};
-use clap::Args;
-use ligerito_executor::Backend;
+use ligerito_node::node::{Listeners, NodeConfig, Sealing};
+use ligerito_node::plugin::PluginConfig;
 use ligerito_rpc::RpcConfig;
 use std::net::SocketAddr;
-use std::num::NonZeroU64;
 use std::path::PathBuf;
 use std::time::Duration;
-
-/// Where the node's JSON-RPC listens unless told otherwise (Substrate's port).
-pub const DEFAULT_RPC_ADDR: &str = "127.0.0.1:9944";
-/// Where the node's metrics are served unless told otherwise (Substrate's port).
-pub const DEFAULT_PROMETHEUS_ADDR: &str = "127.0.0.1:9615";
-
-/// The node's flags, taken by `run` and, without a command, by `ligerito-node` itself.
-#[derive(Args)]
-pub struct RunArgs {
-    /// Run the development chain: alice is sudo, the well-known dev accounts sign.
-    #[arg(long)]
-    dev: bool,
-    /// Where the chain database lives [default: $XDG_DATA_HOME/ligerito-node/dev,
-    /// else ~/.local/share/ligerito-node/dev].
-    #[arg(long, short = 'd', value_name = "DIR")]
-    base_path: Option<PathBuf>,
-    /// Keep the chain in a new temporary directory, removed on exit.
-    #[arg(long, conflicts_with = "base_path")]
-    tmp: bool,
-    /// Seal what is pending every MS milliseconds instead of at once.
-    #[arg(long, value_name = "MS")]
-    block_time: Option<NonZeroU64>,
-    /// Address for JSON-RPC over HTTP and WebSocket.
-    #[arg(long, default_value = DEFAULT_RPC_ADDR)]
-    rpc_addr: SocketAddr,
-    /// Port for JSON-RPC: replaces --rpc-addr's port, keeping its host.
-    #[arg(long, value_name = "PORT")]
-    rpc_port: Option<u16>,
-    /// Address for Prometheus metrics (GET /metrics).
-    #[arg(long, default_value = DEFAULT_PROMETHEUS_ADDR)]
-    prometheus_addr: SocketAddr,
-    /// Do not serve Prometheus metrics.
-    #[arg(long, conflicts_with = "prometheus_addr")]
-    no_prometheus: bool,
-    /// PolkaVM backend; defaults to the compiler where it is supported.
-    #[arg(short, long)]
-    backend: Option<Backend>,
-    #[command(flatten)]
-    gate: GateArgs,
-}
 
 impl RunArgs {
     /// --rpc-addr with --rpc-port's port, if given.
@@ -122,10 +79,10 @@ fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(crate::node::run(
+        .block_on(ligerito_node::node::run(
             config,
             listeners,
-            crate::serve::shutdown_signal(),
+            crate::signals::shutdown_signal(),
         ))?;
     Ok(())
 }
@@ -142,6 +99,7 @@ fn default_base_path() -> anyhow::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::DEFAULT_RPC_ADDR;
     use clap::Parser;
 
     #[derive(Parser)]

@@ -1,7 +1,7 @@
 //! The node's flags work at the top level as on a Substrate node, and
 //! under `run` as before; a flag and a command together are refused.
 
-use super::{Cli, Command};
+use crate::cli::{Cli, Command};
 use clap::Parser;
 
 fn parse(args: &[&str]) -> Result<Cli, clap::Error> {

@@ -1,52 +1,20 @@
 //! `ligerito-node tx verify`: sign a verify extrinsic as a development
 //! account, submit it to a node and wait for the block that includes it.
 
-use crate::rpc::{HeaderJson, ReceiptJson};
+use crate::cli::{TxCommand, VerifyArgs};
 use anyhow::{anyhow, bail, Context};
-use clap::{Args, Subcommand};
 use codec::Encode;
 use jsonrpsee::core::client::ClientT;
 use jsonrpsee::http_client::{HttpClient, HttpClientBuilder};
 use jsonrpsee::rpc_params;
+use ligerito_node::rpc::{HeaderJson, ReceiptJson};
 use ligerito_runtime::{dev_account, BoundedProof, Call, UncheckedExtrinsic, DEV_ACCOUNTS};
 use sp_core::crypto::Ss58Codec;
 use sp_core::{Pair, H256};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-#[derive(Subcommand)]
-pub enum TxCommand {
-    /// Submit a proof for on-chain verification and print its block's outcome.
-    ///
-    /// Prints one JSON line: the block, the extrinsic's outcome and its
-    /// events. Exits 0 if the proof was recorded, 1 if the extrinsic was
-    /// included but failed (e.g. an invalid proof), 2 on any other error.
-    Verify(VerifyArgs),
-}
-
-#[derive(Args)]
-pub struct VerifyArgs {
-    /// log2 of the polynomial size: 12, 16 or 20..=30.
-    #[arg(short, long)]
-    size: u32,
-    /// The development account that signs: alice, bob, charlie, dave, eve or ferdie.
-    #[arg(long, default_value = "alice")]
-    signer: String,
-    /// The node's JSON-RPC endpoint.
-    #[arg(long, default_value = "http://127.0.0.1:9944")]
-    rpc: String,
-    /// Seconds to wait for the extrinsic's block.
-    #[arg(long, default_value_t = 60)]
-    timeout: u64,
-    /// How the proof file is encoded, as upstream's --format.
-    #[arg(short, long, value_enum, default_value_t)]
-    format: crate::proof_format::ProofFormat,
-    /// Proof file, or - for standard input.
-    #[arg(value_name = "FILE|-")]
-    proof: PathBuf,
-}
-
+/// Runs a `tx` command; the exit code says whether the extrinsic succeeded.
 pub fn run(command: TxCommand) -> anyhow::Result<ExitCode> {
     let TxCommand::Verify(args) = command;
     if !DEV_ACCOUNTS.contains(&args.signer.as_str()) {

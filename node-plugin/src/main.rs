@@ -1,3 +1,0 @@
-fn main() -> std::process::ExitCode {
-    ligerito_node::cli::main()
-}
