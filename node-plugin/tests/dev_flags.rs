@@ -1,5 +1,5 @@
 //! The development node started as a Substrate node is: `ligerito-node
-//! --dev --tmp --rpc-port N` and `--dev --base-path DIR`, without the `run`
+//! --dev --tmp --rpc-port N --prometheus-port M` and `--dev --base-path DIR`, without the `run`
 //! command; `rpc_methods` lists what its port serves; the port takes the
 //! verifier service's gate (`--api-key`).
 
@@ -121,9 +121,19 @@ fn call(addr: SocketAddr, method: &str) -> Value {
 
 #[test]
 fn dev_tmp_serves_on_rpc_port_and_removes_its_directory() {
-    let port = free_port();
-    let mut node = Node::start(&["--dev", "--tmp", "--rpc-port", &port, "--no-prometheus"]);
+    let (port, metrics_port) = (free_port(), free_port());
+    let mut node = Node::start(&[
+        "--dev",
+        "--tmp",
+        "--rpc-port",
+        &port,
+        "--prometheus-port",
+        &metrics_port,
+    ]);
+    // In the order the node logs them.
     let base = PathBuf::from(node.logged(" under "));
+    let metrics = node.logged("metrics on ");
+    assert_eq!(metrics, format!("http://127.0.0.1:{metrics_port}/metrics"));
     let addr: SocketAddr = node.logged("listening on ").parse().unwrap();
     assert_eq!(addr.to_string(), format!("127.0.0.1:{port}"));
     assert!(base.starts_with(std::env::temp_dir()), "{}", base.display());

@@ -158,8 +158,11 @@ pub struct RunArgs {
     /// Address for Prometheus metrics (GET /metrics).
     #[arg(long, default_value = DEFAULT_PROMETHEUS_ADDR)]
     pub prometheus_addr: SocketAddr,
+    /// Port for Prometheus metrics: replaces --prometheus-addr's port, keeping its host.
+    #[arg(long, value_name = "PORT")]
+    pub prometheus_port: Option<u16>,
     /// Do not serve Prometheus metrics.
-    #[arg(long, conflicts_with = "prometheus_addr")]
+    #[arg(long, conflicts_with_all = ["prometheus_addr", "prometheus_port"])]
     pub no_prometheus: bool,
     /// PolkaVM backend; defaults to the compiler where it is supported.
     #[arg(short, long)]

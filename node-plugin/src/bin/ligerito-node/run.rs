@@ -12,12 +12,22 @@ use std::time::Duration;
 impl RunArgs {
     /// --rpc-addr with --rpc-port's port, if given.
     fn rpc_addr(&self) -> SocketAddr {
-        let mut addr = self.rpc_addr;
-        if let Some(port) = self.rpc_port {
-            addr.set_port(port);
-        }
-        addr
+        with_port(self.rpc_addr, self.rpc_port)
     }
+
+    /// --prometheus-addr with --prometheus-port's port, if given.
+    fn prometheus_addr(&self) -> SocketAddr {
+        with_port(self.prometheus_addr, self.prometheus_port)
+    }
+}
+
+/// As Substrate's `--rpc-port` and `--prometheus-port`: the port alone,
+/// on the address's host.
+fn with_port(mut addr: SocketAddr, port: Option<u16>) -> SocketAddr {
+    if let Some(port) = port {
+        addr.set_port(port);
+    }
+    addr
 }
 
 /// Runs the development node until SIGINT or SIGTERM.
@@ -73,7 +83,7 @@ fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     let listeners = Listeners {
         rpc: bind(args.rpc_addr())?,
         prometheus: (!args.no_prometheus)
-            .then(|| bind(args.prometheus_addr))
+            .then(|| bind(args.prometheus_addr()))
             .transpose()?,
     };
     tokio::runtime::Builder::new_multi_thread()
@@ -99,7 +109,7 @@ fn default_base_path() -> anyhow::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::DEFAULT_RPC_ADDR;
+    use crate::cli::{DEFAULT_PROMETHEUS_ADDR, DEFAULT_RPC_ADDR};
     use clap::Parser;
 
     #[derive(Parser)]
@@ -108,13 +118,13 @@ mod tests {
         run: RunArgs,
     }
 
-    fn rpc_addr(args: &[&str]) -> String {
+    fn parse(args: &[&str]) -> RunArgs {
         let argv = std::iter::once("ligerito-node").chain(args.iter().copied());
-        Flags::try_parse_from(argv)
-            .unwrap()
-            .run
-            .rpc_addr()
-            .to_string()
+        Flags::try_parse_from(argv).unwrap().run
+    }
+
+    fn rpc_addr(args: &[&str]) -> String {
+        parse(args).rpc_addr().to_string()
     }
 
     #[test]
@@ -126,5 +136,31 @@ mod tests {
             "0.0.0.0:9955"
         );
         assert_eq!(rpc_addr(&["--rpc-addr", "[::1]:1"]), "[::1]:1");
+    }
+
+    #[test]
+    fn prometheus_port_replaces_the_port_of_prometheus_addr() {
+        let metrics = |args: &[&str]| parse(args).prometheus_addr().to_string();
+        assert_eq!(metrics(&[]), DEFAULT_PROMETHEUS_ADDR);
+        assert_eq!(metrics(&["--prometheus-port", "9616"]), "127.0.0.1:9616");
+        assert_eq!(
+            metrics(&[
+                "--prometheus-addr",
+                "0.0.0.0:1",
+                "--prometheus-port",
+                "9616"
+            ]),
+            "0.0.0.0:9616"
+        );
+        let argv = [
+            "ligerito-node",
+            "--no-prometheus",
+            "--prometheus-port",
+            "9616",
+        ];
+        assert!(
+            Flags::try_parse_from(argv).is_err(),
+            "--no-prometheus conflicts"
+        );
     }
 }
