@@ -11,7 +11,7 @@ seconds=${1:-15}
 command -v cargo-fuzz >/dev/null || cargo install --quiet --locked cargo-fuzz@0.13.2
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build --dev
-for target in verdicts guest extrinsic rpc; do
+for target in verdicts decode guest extrinsic rpc; do
   corpus=$(mktemp -d)
   log=$(mktemp)
   seeds=()

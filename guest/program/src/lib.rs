@@ -9,7 +9,6 @@
 
 extern crate alloc;
 
-mod decode;
 mod heap;
 #[cfg(not(feature = "reference"))]
 mod kernels;
@@ -17,8 +16,8 @@ mod message;
 
 use alloc::format;
 use alloc::vec::Vec;
-use ligerito::{FinalizedLigeritoProof, VerifierConfig};
-use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito::VerifierConfig;
+use ligerito_pvm_verifier::Proof;
 
 // The stack, on top of the fixed heap (see heap.rs).
 polkavm_derive::min_stack_size!(1024 * 1024);
@@ -26,8 +25,6 @@ polkavm_derive::min_stack_size!(1024 * 1024);
 const VALID: u32 = 0;
 const INVALID: u32 = 1;
 const ERROR: u32 = 2;
-
-type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
 
 #[polkavm_derive::polkavm_import]
 extern "C" {
@@ -92,7 +89,7 @@ fn run() -> (u32, alloc::string::String) {
             ),
         );
     }
-    let proof: Proof = match decode::exactly_one(bytes) {
+    let proof = match decode(bytes) {
         Ok(proof) => proof,
         Err(message) => return (ERROR, message),
     };
@@ -103,6 +100,16 @@ fn run() -> (u32, alloc::string::String) {
         return (INVALID, message);
     }
     verdict(&config, &proof)
+}
+
+#[cfg(not(feature = "reference"))]
+fn decode(bytes: &[u8]) -> Result<Proof, alloc::string::String> {
+    ligerito_pvm_verifier::decode::proof(bytes).map_err(|e| format!("{e}"))
+}
+
+#[cfg(feature = "reference")]
+fn decode(bytes: &[u8]) -> Result<Proof, alloc::string::String> {
+    ligerito_pvm_verifier::decode::through_serde(bytes)
 }
 
 #[cfg(not(feature = "reference"))]

@@ -20,6 +20,7 @@ extern crate alloc;
 extern crate std;
 
 mod basis;
+pub mod decode;
 mod field;
 mod gf128;
 pub mod kernels;
