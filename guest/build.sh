@@ -40,11 +40,11 @@ work=/tmp/ligerito-guest-build
 mkdir -p "$work"
 exec 9>"$work/.lock"
 flock 9
-rm -rf "$work/program" "$work/sizes" "$work/verifier"
+rm -rf "$work/program" "$work/sizes" "$work/verifier" "$work/abi"
 mkdir -p "$work/program"
 cp -r "$here/program/Cargo.toml" "$here/program/Cargo.lock" "$here/program/src" \
   "$here/program/toolchain" "$here/program/$target.json" "$work/program/"
-cp -r "$here/sizes" "$here/verifier" "$work/"
+cp -r "$here/sizes" "$here/verifier" "$here/abi" "$work/"
 
 # Two blobs: the default verifier (ligerito-pvm-verifier) and the reference
 # one (upstream's verifier, `--features reference`).

@@ -2,6 +2,7 @@
 
 use crate::kernels::{self, HostError};
 use alloc::{borrow::ToOwned, string::String, vec::Vec};
+use ligerito_kernel_abi::NAMES;
 use polkavm::{Caller, Linker};
 
 /// The guest's entry point.
@@ -13,13 +14,13 @@ pub const IMPORTS: [&str; 10] = [
     "input_len",
     "read_input",
     "set_message",
-    kernels::NAMES[0],
-    kernels::NAMES[1],
-    kernels::NAMES[2],
-    kernels::NAMES[3],
-    kernels::NAMES[4],
-    kernels::NAMES[5],
-    kernels::NAMES[6],
+    NAMES[0],
+    NAMES[1],
+    NAMES[2],
+    NAMES[3],
+    NAMES[4],
+    NAMES[5],
+    NAMES[6],
 ];
 
 /// The longest diagnostic kept; the guest never writes more.

@@ -3,6 +3,9 @@
 //! descent and the row dot products, computed by
 //! [`ligerito_pvm_verifier::Local`] (PCLMULQDQ where the CPU has it).
 //!
+//! The names, argument blocks and sizes are [`ligerito_kernel_abi`]'s, which
+//! the guest packs its arguments with.
+//!
 //! Each charges its gas before it reads its inputs (the three that take an
 //! argument block read that block's 24 or 32 bytes first, to learn the
 //! counts): a fixed price per call plus a price per unit of work
@@ -15,6 +18,10 @@ use crate::kernel_gas as gas;
 use crate::MAX_GUEST_MEMORY;
 use alloc::{format, string::String, vec::Vec};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_kernel_abi::{
+    self as abi, RowArgs, TensorArgs, TreeArgs, GF128_BYTES, GF32_BYTES, HASH_BYTES,
+    MAX_TENSOR_POINTS, PAIR_BYTES, WORD_BYTES,
+};
 use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, MAX_BLAKE3_ITEM};
 use ligerito_pvm_verifier::merkle;
 use ligerito_pvm_verifier::sha256::State;
@@ -35,17 +42,6 @@ pub enum HostError {
         reason: String,
     },
 }
-
-/// The kernels' import names, as the guest declares them.
-pub const NAMES: [&str; 7] = [
-    "sha256_compress",
-    "sha256_each",
-    "sha256_squeeze",
-    "blake3_each",
-    "blake3_tree",
-    "tensor_eval",
-    "row_dots",
-];
 
 fn refuse(kernel: &'static str, reason: impl Into<String>) -> HostError {
     HostError::Refused {
@@ -69,8 +65,8 @@ fn charge(instance: &mut RawInstance, cost: u64) -> Result<(), HostError> {
 }
 
 /// `count` items of `size` bytes as one length, if it fits in guest memory.
-fn span(kernel: &'static str, count: u32, size: u64) -> Result<u32, HostError> {
-    let len = u64::from(count) * size;
+fn span(kernel: &'static str, count: u32, size: u32) -> Result<u32, HostError> {
+    let len = u64::from(count) * u64::from(size);
     if len > u64::from(MAX_GUEST_MEMORY) {
         return Err(refuse(kernel, format!("{len} bytes exceed guest memory")));
     }
@@ -145,7 +141,7 @@ fn each_item(
 
 fn addresses(bytes: &[u8]) -> Vec<u32> {
     bytes
-        .chunks_exact(4)
+        .chunks_exact(WORD_BYTES as usize)
         .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
         .collect()
 }
@@ -155,15 +151,13 @@ fn words<const N: usize>(
     kernel: &'static str,
     address: u32,
 ) -> Result<[u32; N], HostError> {
-    let bytes = read(instance, kernel, address, 4 * N as u32)?;
-    Ok(core::array::from_fn(|i| {
-        u32::from_le_bytes(bytes[4 * i..4 * i + 4].try_into().expect("4 bytes"))
-    }))
+    let bytes = read(instance, kernel, address, WORD_BYTES * N as u32)?;
+    Ok(addresses(&bytes).try_into().expect("N words"))
 }
 
 fn u128s(bytes: &[u8]) -> Vec<u128> {
     bytes
-        .chunks_exact(16)
+        .chunks_exact(GF128_BYTES as usize)
         .map(|b| u128::from_le_bytes(b.try_into().expect("16 bytes")))
         .collect()
 }
@@ -174,11 +168,11 @@ fn sha256_compress(
     blocks: u32,
     count: u32,
 ) -> Result<(), HostError> {
-    const K: &str = "sha256_compress";
+    const K: &str = abi::SHA256_COMPRESS;
     let i = caller.instance;
     charge(i, gas::CALL + u64::from(count) * gas::SHA256_BLOCK)?;
-    let len = span(K, count, 64)?;
-    let mut words: [u32; 8] = self::words(i, K, state)?;
+    let len = span(K, count, abi::SHA256_BLOCK_BYTES)?;
+    let mut words: [u32; abi::SHA256_CHAINING_WORDS] = self::words(i, K, state)?;
     Local.sha256_compress(&mut words, &read(i, K, blocks, len)?);
     let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
     write(i, K, state, &bytes)
@@ -186,7 +180,7 @@ fn sha256_compress(
 
 /// Blocks SHA-256 compresses for `len` bytes, padding included.
 fn sha256_blocks(len: u64) -> u64 {
-    (len + 9).div_ceil(64)
+    (len + 9).div_ceil(u64::from(abi::SHA256_BLOCK_BYTES))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -199,7 +193,7 @@ fn sha256_each(
     prefix_len: u32,
     out: u32,
 ) -> Result<(), HostError> {
-    const K: &str = "sha256_each";
+    const K: &str = abi::SHA256_EACH;
     let i = caller.instance;
     let blocks = sha256_blocks(u64::from(item_len) + u64::from(prefix_len));
     let per_item = gas::SHA256_ITEM + blocks.saturating_mul(gas::SHA256_BLOCK);
@@ -210,8 +204,8 @@ fn sha256_each(
     }
     let item_bytes = span(K, item_len, 1)?;
     let prefix = read(i, K, prefix, span(K, prefix_len, 1)?)?;
-    let table = addresses(&read(i, K, items, span(K, count, 4)?)?);
-    let mut digests = Vec::with_capacity(32 * count as usize);
+    let table = addresses(&read(i, K, items, span(K, count, WORD_BYTES)?)?);
+    let mut digests = Vec::with_capacity(HASH_BYTES as usize * count as usize);
     each_item(i, K, &table, item_bytes, |item| {
         digests.extend_from_slice(&Local.sha256_each(&prefix, &[item])[0])
     })?;
@@ -224,11 +218,11 @@ fn sha256_squeeze(
     count: u32,
     out: u32,
 ) -> Result<(), HostError> {
-    const K: &str = "sha256_squeeze";
+    const K: &str = abi::SHA256_SQUEEZE;
     let i = caller.instance;
     charge(i, gas::CALL + u64::from(count) * gas::SHA256_SQUEEZE)?;
-    span(K, count, 32)?;
-    let bytes = read(i, K, state, core::mem::size_of::<State>() as u32)?;
+    span(K, count, HASH_BYTES)?;
+    let bytes = read(i, K, state, abi::TRANSCRIPT_STATE_BYTES)?;
     let mut s: State = bytemuck::pod_read_unaligned(&bytes);
     if !s.is_sound() {
         return Err(refuse(
@@ -248,29 +242,43 @@ fn blake3_each(
     count: u32,
     out: u32,
 ) -> Result<(), HostError> {
-    const K: &str = "blake3_each";
+    const K: &str = abi::BLAKE3_EACH;
     let i = caller.instance;
     charge(i, gas::CALL + u64::from(count) * gas::BLAKE3_ITEM)?;
     if !(1..=MAX_BLAKE3_ITEM as u32).contains(&item_len) {
         return Err(refuse(K, format!("items of {item_len} bytes")));
     }
-    let len = span(K, count, u64::from(item_len))?;
+    let len = span(K, count, item_len)?;
     let hashes = Local.blake3_each(&read(i, K, items, len)?, item_len as usize);
     write(i, K, out, hashes.as_flattened())
 }
 
+// The state and hashes the guest hands over are the verifier's types.
+const _: () = assert!(
+    core::mem::size_of::<State>() == abi::TRANSCRIPT_STATE_BYTES as usize
+        && core::mem::size_of::<Hash>() == HASH_BYTES as usize
+);
+
 fn hashes(bytes: &[u8]) -> Vec<Hash> {
     bytes
-        .chunks_exact(32)
+        .chunks_exact(HASH_BYTES as usize)
         .map(|b| b.try_into().expect("32 bytes"))
         .collect()
 }
 
 fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
-    const K: &str = "blake3_tree";
+    const K: &str = abi::BLAKE3_TREE;
     let i = caller.instance;
-    let [leaves, n_leaves, siblings, n_siblings, layers, n_layers, plan, n_plan] =
-        words::<8>(i, K, args)?;
+    let TreeArgs {
+        leaves,
+        n_leaves,
+        siblings,
+        n_siblings,
+        layers,
+        n_layers,
+        plan,
+        n_plan,
+    } = TreeArgs::from_words(words(i, K, args)?);
     charge(i, gas::CALL + u64::from(n_plan) * gas::BLAKE3_ITEM)?;
     // Only the plan is priced, so nothing is read or looped over that the
     // plan does not bound: every layer hashes at least one of its pairs,
@@ -278,11 +286,11 @@ fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
     if n_layers > n_plan {
         return Err(refuse(K, format!("{n_layers} layers for {n_plan} pairs")));
     }
-    let plan: Vec<[u32; 2]> = addresses(&read(i, K, plan, span(K, n_plan, 8)?)?)
+    let plan: Vec<[u32; 2]> = addresses(&read(i, K, plan, span(K, n_plan, PAIR_BYTES)?)?)
         .chunks_exact(2)
         .map(|p| [p[0], p[1]])
         .collect();
-    let layers = addresses(&read(i, K, layers, span(K, n_layers, 4)?)?);
+    let layers = addresses(&read(i, K, layers, span(K, n_layers, WORD_BYTES)?)?);
     if layers.is_empty()
         || layers.contains(&0)
         || layers.iter().map(|&n| u64::from(n)).sum::<u64>() != plan.len() as u64
@@ -311,8 +319,8 @@ fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
     if leaves_named > n_leaves || siblings_named > n_siblings {
         return Err(refuse(K, MISSING_NODE));
     }
-    let leaves = hashes(&read(i, K, leaves, span(K, leaves_named, 32)?)?);
-    let siblings = hashes(&read(i, K, siblings, span(K, siblings_named, 32)?)?);
+    let leaves = hashes(&read(i, K, leaves, span(K, leaves_named, HASH_BYTES)?)?);
+    let siblings = hashes(&read(i, K, siblings, span(K, siblings_named, HASH_BYTES)?)?);
     let top = merkle::tree(&Local, &leaves, &siblings, &layers, &plan)
         .ok_or_else(|| refuse(K, MISSING_NODE))?;
     write(i, K, out, top.as_flattened())
@@ -321,9 +329,18 @@ fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
 const MISSING_NODE: &str = "the plan names a node or sibling that does not exist";
 
 fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
-    const K: &str = "tensor_eval";
+    const K: &str = abi::TENSOR_EVAL;
     let i = caller.instance;
-    let [y, y_len, images, images_len, width, from, points, points_len] = words::<8>(i, K, args)?;
+    let TensorArgs {
+        y,
+        y_len,
+        images,
+        images_len,
+        width,
+        from,
+        points,
+        points_len,
+    } = TensorArgs::from_words(words(i, K, args)?);
     let elements = u64::from(y_len) + u64::from(images_len);
     charge(
         i,
@@ -342,9 +359,9 @@ fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
             format!("{points_len} points (at most {MAX_TENSOR_POINTS})"),
         ));
     }
-    let y = u128s(&read(i, K, y, span(K, y_len, 16)?)?);
-    let images = u128s(&read(i, K, images, span(K, images_len, 16)?)?);
-    let points = addresses(&read(i, K, points, span(K, points_len, 4)?)?);
+    let y = u128s(&read(i, K, y, span(K, y_len, GF128_BYTES)?)?);
+    let images = u128s(&read(i, K, images, span(K, images_len, GF128_BYTES)?)?);
+    let points = addresses(&read(i, K, points, span(K, points_len, WORD_BYTES)?)?);
     let t = Tensor {
         y: &y,
         images: &images,
@@ -361,23 +378,29 @@ fn tensor_eval(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
     write(i, K, out, &bytes)
 }
 
-/// The most points one `tensor_eval` takes: a point's price covers sorting
-/// it among at most this many. The verifier asks for one point per query
-/// ([`ligerito_sizes::NUM_QUERIES`], 148), at every size.
-pub const MAX_TENSOR_POINTS: u32 = 1 << 12;
-
 fn row_dots(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostError> {
-    const K: &str = "row_dots";
+    const K: &str = abi::ROW_DOTS;
     let i = caller.instance;
-    let [table, rows, row_len, elem_bytes, rs, rs_len] = words::<6>(i, K, args)?;
+    let RowArgs {
+        table,
+        rows,
+        row_len,
+        elem_bytes,
+        rs,
+        rs_len,
+    } = RowArgs::from_words(words(i, K, args)?);
     let per_element = match elem_bytes {
-        4 => gas::DOT32_ELEMENT,
-        16 => gas::DOT128_ELEMENT,
+        GF32_BYTES => gas::DOT32_ELEMENT,
+        GF128_BYTES => gas::DOT128_ELEMENT,
         _ => return Err(refuse(K, format!("elements of {elem_bytes} bytes"))),
     };
     let elements = u64::from(rows) * u64::from(row_len);
     // GF(2^32) rows take two 1,024-entry tables per call
-    let setup = if elem_bytes == 4 { gas::DOT32_SETUP } else { 0 };
+    let setup = if elem_bytes == GF32_BYTES {
+        gas::DOT32_SETUP
+    } else {
+        0
+    };
     charge(i, gas::CALL + setup + elements.saturating_mul(per_element))?;
     if rs_len >= 32 || u64::from(row_len) != 1 << rs_len {
         return Err(refuse(
@@ -385,10 +408,10 @@ fn row_dots(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), HostEr
             format!("rows of {row_len} for {rs_len} challenges"),
         ));
     }
-    let rs = u128s(&read(i, K, rs, span(K, rs_len, 16)?)?);
-    let row_bytes = span(K, row_len, u64::from(elem_bytes))?;
-    let table = addresses(&read(i, K, table, span(K, rows, 4)?)?);
-    let values = if elem_bytes == 4 {
+    let rs = u128s(&read(i, K, rs, span(K, rs_len, GF128_BYTES)?)?);
+    let row_bytes = span(K, row_len, elem_bytes)?;
+    let table = addresses(&read(i, K, table, span(K, rows, WORD_BYTES)?)?);
+    let values = if elem_bytes == GF32_BYTES {
         dots::<BinaryElem32>(i, &table, row_bytes, &rs)?
     } else {
         dots::<BinaryElem128>(i, &table, row_bytes, &rs)?
@@ -406,7 +429,7 @@ fn dots<F: RowField>(
     let width = row_bytes as usize / core::mem::size_of::<F>();
     let d = Local::prepare_dots::<F>(rs, table.len(), width);
     let mut values = Vec::with_capacity(table.len());
-    each_item(instance, "row_dots", table, row_bytes, |bytes| {
+    each_item(instance, abi::ROW_DOTS, table, row_bytes, |bytes| {
         let row: Vec<F> = bytemuck::pod_collect_to_vec(bytes);
         values.push(d.row(&row));
     })?;
@@ -415,24 +438,24 @@ fn dots<F: RowField>(
 
 pub fn define(linker: &mut Linker<CallState, HostError>) {
     linker
-        .define_typed("sha256_compress", sha256_compress)
+        .define_typed(abi::SHA256_COMPRESS, sha256_compress)
         .expect("fresh name");
     linker
-        .define_typed("sha256_each", sha256_each)
+        .define_typed(abi::SHA256_EACH, sha256_each)
         .expect("fresh name");
     linker
-        .define_typed("sha256_squeeze", sha256_squeeze)
+        .define_typed(abi::SHA256_SQUEEZE, sha256_squeeze)
         .expect("fresh name");
     linker
-        .define_typed("blake3_each", blake3_each)
+        .define_typed(abi::BLAKE3_EACH, blake3_each)
         .expect("fresh name");
     linker
-        .define_typed("blake3_tree", blake3_tree)
+        .define_typed(abi::BLAKE3_TREE, blake3_tree)
         .expect("fresh name");
     linker
-        .define_typed("tensor_eval", tensor_eval)
+        .define_typed(abi::TENSOR_EVAL, tensor_eval)
         .expect("fresh name");
     linker
-        .define_typed("row_dots", row_dots)
+        .define_typed(abi::ROW_DOTS, row_dots)
         .expect("fresh name");
 }

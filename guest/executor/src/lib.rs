@@ -23,7 +23,8 @@ mod pool;
 mod run;
 
 pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, REFERENCE_BLOB, VERIFIER_BLOB};
-pub use kernels::{HostError, MAX_TENSOR_POINTS};
+pub use kernels::HostError;
+pub use ligerito_kernel_abi::MAX_TENSOR_POINTS;
 pub use ligerito_sizes as sizes;
 pub use outcome::{Outcome, Verdict};
 pub use run::{check_code_once, verify_once};

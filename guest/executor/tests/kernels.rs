@@ -4,8 +4,12 @@
 
 use ligerito_executor::kernel_gas as price;
 use ligerito_executor::{Backend, Code, Executor, Outcome, Verdict, MAX_TENSOR_POINTS};
+use ligerito_executor::{REFERENCE_BLOB, VERIFIER_BLOB};
+use ligerito_kernel_abi::NAMES;
+use polkavm::ProgramBlob;
 use polkavm_common::program::{asm, InstructionSetKind, Reg};
 use polkavm_common::writer::ProgramBlobBuilder;
+use std::collections::BTreeSet;
 
 const GAS: u64 = 10_000_000_000;
 
@@ -180,4 +184,38 @@ fn both_backends_end_a_refused_call_alike() {
     let code = caller_of("blake3_each", &[0, 65, 1, 0]);
     let [compiler, interpreter] = Backend::ALL.map(|b| run(b, &code));
     assert_eq!(compiler, interpreter);
+}
+
+/// `polkavm_import` names an import only by a literal, so the guest spells
+/// out the ABI's names: the committed verifier must import exactly those
+/// (the reference blob none of them).
+#[test]
+fn the_committed_blobs_import_the_kernels_by_their_abi_names() {
+    let kernels = |blob: &[u8]| -> BTreeSet<String> {
+        let blob = ProgramBlob::parse(blob.to_vec().into()).expect("a program");
+        blob.imports()
+            .into_iter()
+            .map(|symbol| {
+                String::from_utf8_lossy(symbol.expect("an import").as_bytes()).into_owned()
+            })
+            .filter(|s| !["input_len", "read_input", "set_message"].contains(&s.as_str()))
+            .collect()
+    };
+    assert_eq!(kernels(VERIFIER_BLOB), NAMES.map(String::from).into());
+    assert_eq!(kernels(REFERENCE_BLOB), BTreeSet::new());
+}
+
+/// The executor defines each kernel under its ABI name: a guest calling it
+/// reaches that kernel (refused, or run on arguments of nothing).
+#[test]
+fn each_abi_name_reaches_its_kernel() {
+    for name in NAMES {
+        let outcome = run(Backend::Interpreter, &caller_of(name, &[]));
+        let refused = format!("trap: host kernel {name}: ");
+        assert!(
+            outcome.verdict == Verdict::Valid || outcome.message.starts_with(&refused),
+            "{name}: {}",
+            outcome.message
+        );
+    }
 }

@@ -1,14 +1,18 @@
 //! The verifier's kernels, run by the host at a gas price per element (see
-//! guest/executor/src/kernels.rs). Arguments that do not fit in registers
-//! go in a small array of `u32` words; addresses fit in 32 bits in PolkaVM.
+//! guest/executor/src/kernels.rs). Their arguments are laid out as
+//! `ligerito_kernel_abi` says, which the host reads them with: arguments
+//! that do not fit in registers go in an argument block of `u32` words.
 
 use alloc::{vec, vec::Vec};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
+use ligerito_kernel_abi::{self as abi, RowArgs, TensorArgs, TreeArgs};
 use ligerito_pvm_verifier::kernels::{Hash, GUEST_SHA256_BLOCKS};
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
 use ligerito_pvm_verifier::Kernels;
 
+// `polkavm_import` names an import only by a literal, so these spell out
+// `abi::NAMES`; the executor's tests check the blob imports exactly those.
 #[polkavm_derive::polkavm_import]
 extern "C" {
     /// SHA-256's compression of `count` 64-byte blocks into `state`.
@@ -23,20 +27,23 @@ extern "C" {
         prefix_len: u32,
         out: *mut u8,
     );
-    /// `count` squeezes of a transcript state (112 bytes), digests to `out`.
+    /// `count` squeezes of a transcript state, digests to `out`.
     fn sha256_squeeze(state: *mut u8, count: u32, out: *mut u8);
     /// BLAKE3 of `count` items of `item_len` bytes each, to `out`.
     fn blake3_each(items: *const u8, item_len: u32, count: u32, out: *mut u8);
-    /// `args`: leaves, leaf count, siblings, sibling count, layer sizes,
-    /// layer count, plan, plan pairs; `out`: the top layer's hashes.
+    /// `args`: a [`TreeArgs`]; `out`: the top layer's hashes.
     fn blake3_tree(args: *const u32, out: *mut u8);
-    /// `args`: y, y count, images, images count, width, from, points,
-    /// points count; `out`: a value per point.
+    /// `args`: a [`TensorArgs`]; `out`: a value per point.
     fn tensor_eval(args: *const u32, out: *mut u128);
-    /// `args`: row addresses, row count, row length, element bytes (4 or
-    /// 16), rs, rs count; `out`: a value per row.
+    /// `args`: a [`RowArgs`]; `out`: a value per row.
     fn row_dots(args: *const u32, out: *mut u128);
 }
+
+// The state and hashes handed to the host are the verifier's types.
+const _: () = assert!(
+    core::mem::size_of::<State>() == abi::TRANSCRIPT_STATE_BYTES as usize
+        && core::mem::size_of::<Hash>() == abi::HASH_BYTES as usize
+);
 
 pub struct Host;
 
@@ -52,14 +59,15 @@ impl Host {
             "row kernel: rows of unequal width"
         );
         let table: Vec<u32> = rows.iter().map(|r| addr(r.as_ptr())).collect();
-        let args = [
-            addr(table.as_ptr()),
-            rows.len() as u32,
-            row_len as u32,
+        let args = RowArgs {
+            table: addr(table.as_ptr()),
+            rows: rows.len() as u32,
+            row_len: row_len as u32,
             elem_bytes,
-            addr(rs.as_ptr()),
-            rs.len() as u32,
-        ];
+            rs: addr(rs.as_ptr()),
+            rs_len: rs.len() as u32,
+        }
+        .to_words();
         let mut out = vec![0u128; rows.len()];
         // SAFETY: every address in `args` is a live allocation of the length
         // given beside it, and `out` has a value per row.
@@ -70,14 +78,15 @@ impl Host {
 
 impl Kernels for Host {
     fn sha256_compress(&self, state: &mut [u32; 8], blocks: &[u8]) {
-        if blocks.len() < 64 * GUEST_SHA256_BLOCKS {
-            for block in blocks.chunks_exact(64) {
+        const BLOCK: usize = abi::SHA256_BLOCK_BYTES as usize;
+        if blocks.len() < BLOCK * GUEST_SHA256_BLOCKS {
+            for block in blocks.chunks_exact(BLOCK) {
                 sha2::compress256(state, &[*sha2::digest::generic_array::GenericArray::from_slice(block)]);
             }
             return;
         }
         // SAFETY: `state` is 8 words; `blocks` is `len / 64` whole blocks.
-        unsafe { sha256_compress(state.as_mut_ptr(), blocks.as_ptr(), (blocks.len() / 64) as u32) }
+        unsafe { sha256_compress(state.as_mut_ptr(), blocks.as_ptr(), (blocks.len() / BLOCK) as u32) }
     }
 
     fn sha256_each(&self, prefix: &[u8], items: &[&[u8]]) -> Vec<Hash> {
@@ -108,7 +117,8 @@ impl Kernels for Host {
             return (0..count).map(|_| state.squeeze(self)).collect();
         }
         let mut out = vec![[0u8; 32]; count];
-        // SAFETY: `state` is a plain 112-byte value; `out` has `count` digests.
+        // SAFETY: `state` is a plain value of the ABI's size; `out` has
+        // `count` digests.
         unsafe {
             sha256_squeeze(
                 (state as *mut State).cast(),
@@ -141,16 +151,17 @@ impl Kernels for Host {
         layers: &[u32],
         plan: &[[u32; 2]],
     ) -> Vec<Hash> {
-        let args = [
-            addr(leaves.as_ptr()),
-            leaves.len() as u32,
-            addr(siblings.as_ptr()),
-            siblings.len() as u32,
-            addr(layers.as_ptr()),
-            layers.len() as u32,
-            addr(plan.as_ptr()),
-            plan.len() as u32,
-        ];
+        let args = TreeArgs {
+            leaves: addr(leaves.as_ptr()),
+            n_leaves: leaves.len() as u32,
+            siblings: addr(siblings.as_ptr()),
+            n_siblings: siblings.len() as u32,
+            layers: addr(layers.as_ptr()),
+            n_layers: layers.len() as u32,
+            plan: addr(plan.as_ptr()),
+            n_plan: plan.len() as u32,
+        }
+        .to_words();
         let top = layers.last().map_or(leaves.len(), |&n| n as usize);
         let mut out = vec![[0u8; 32]; top];
         // SAFETY: every address in `args` is a live slice of the length given
@@ -160,16 +171,17 @@ impl Kernels for Host {
     }
 
     fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128> {
-        let args = [
-            addr(t.y.as_ptr()),
-            t.y.len() as u32,
-            addr(t.images.as_ptr()),
-            t.images.len() as u32,
-            t.width as u32,
-            t.from as u32,
-            addr(t.points.as_ptr()),
-            t.points.len() as u32,
-        ];
+        let args = TensorArgs {
+            y: addr(t.y.as_ptr()),
+            y_len: t.y.len() as u32,
+            images: addr(t.images.as_ptr()),
+            images_len: t.images.len() as u32,
+            width: t.width as u32,
+            from: t.from as u32,
+            points: addr(t.points.as_ptr()),
+            points_len: t.points.len() as u32,
+        }
+        .to_words();
         let mut out = vec![0u128; t.points.len()];
         // SAFETY: every address in `args` is a live slice of the length given
         // beside it, and `out` has a value per point.
@@ -178,10 +190,10 @@ impl Kernels for Host {
     }
 
     fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
-        Self::dots(rows, 4, rs)
+        Self::dots(rows, abi::GF32_BYTES, rs)
     }
 
     fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
-        Self::dots(rows, 16, rs)
+        Self::dots(rows, abi::GF128_BYTES, rs)
     }
 }
