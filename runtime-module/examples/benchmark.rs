@@ -6,7 +6,7 @@
 //! (default: the compiler, which nodes run), medians of repeated runs.
 
 use codec::Encode;
-use ligerito_executor::{sizes, Backend, Executor, DEFAULT_GAS_LIMIT};
+use ligerito_executor::{sizes, Backend, Code, Executor, DEFAULT_GAS_LIMIT};
 use ligerito_runtime::*;
 use sp_core::bounded::BoundedVec;
 use std::sync::Arc;
@@ -48,7 +48,7 @@ fn main() {
 
     // Hashing and copying the proof, per byte.
     let bytes = vec![7u8; sizes::MAX_PROOF_LEN];
-    let per_byte = median_ps(50, || {
+    let hash_per_byte = median_ps(50, || {
         std::hint::black_box(sp_crypto_hashing::blake2_256(&bytes));
         std::hint::black_box(bytes.clone());
     }) / bytes.len() as u64;
@@ -63,23 +63,65 @@ fn main() {
             .unwrap();
     });
 
+    // The guest's own cost per input byte, which its gas does not show (the
+    // copy into fresh heap pages, each faulting in on first touch): the
+    // longest proof any size takes, refused at its first byte (an `Option`
+    // tag of 2), against the empty run; all of it counted per byte.
+    let largest = sizes::SIZES
+        .iter()
+        .find(|s| s.max_proof_len() == sizes::MAX_PROOF_LEN)
+        .expect("the size of the longest proof")
+        .log_size;
+    let mut longest = vec![0u8; sizes::MAX_PROOF_LEN];
+    longest[0] = 2;
+    let refused = executor
+        .verify(largest, &longest, DEFAULT_GAS_LIMIT, backend)
+        .unwrap();
+    assert!(
+        refused.message.ends_with("at byte 1"),
+        "{}",
+        refused.message
+    );
+    let guest_per_byte = median_ps(50, || {
+        executor
+            .verify(largest, &longest, DEFAULT_GAS_LIMIT, backend)
+            .unwrap();
+    })
+    .saturating_sub(empty_ps)
+    .div_ceil(longest.len() as u64);
+    let per_byte = hash_per_byte + guest_per_byte;
+
     // The time per unit of gas: the slowest per gas of the 2^20 shapes that
-    // stop at each check (a valid proof, a failed opening, garbage, ...), so
-    // that the weight covers every proof and not only the valid ones.
-    let (picos_per_gas, slowest) = ligerito_tests::shapes::shapes(20)
+    // stop at each check (a valid proof, a failed opening, garbage, ...) and
+    // of every kernel's worst case (code `set_verifier_code` accepts may make
+    // any calls), so that the weight covers every run and not only valid ones.
+    let compiler = backend == Backend::Compiler;
+    let shapes = ligerito_tests::shapes::shapes(20).into_iter().map(|shape| {
+        (
+            shape.name,
+            Code::verifier(),
+            shape.proof,
+            if compiler { 21 } else { 5 },
+        )
+    });
+    let kernels = ligerito_tests::hostile::worst_cases()
         .into_iter()
-        .map(|shape| {
-            let outcome = executor
-                .verify(20, &shape.proof, DEFAULT_GAS_LIMIT, backend)
-                .unwrap();
-            let runs = if backend == Backend::Compiler { 21 } else { 5 };
-            let ps = median_ps(runs, || {
+        .map(|(name, code)| (name, code, Vec::new(), 3));
+    let (picos_per_gas, slowest) = shapes
+        .chain(kernels)
+        .map(|(name, code, input, runs)| {
+            let run = || {
                 executor
-                    .verify(20, &shape.proof, DEFAULT_GAS_LIMIT, backend)
-                    .unwrap();
+                    .verify_with(&code, 20, &input, DEFAULT_GAS_LIMIT, backend)
+                    .unwrap()
+            };
+            let outcome = run();
+            let ps = median_ps(runs, || {
+                run();
             });
             let extra_gas = outcome.gas_used.saturating_sub(empty.gas_used).max(1);
-            (ps.saturating_sub(empty_ps).div_ceil(extra_gas), shape.name)
+            let by_bytes = empty_ps + guest_per_byte * input.len() as u64;
+            (ps.saturating_sub(by_bytes).div_ceil(extra_gas), name)
         })
         .max()
         .expect("shapes");
@@ -88,7 +130,7 @@ fn main() {
     // Checking a code upgrade, per byte of code: its interface, then a load
     // on every backend, on an executor that has not seen it (so a new
     // engine too: an upper bound, as an upgrade is rare).
-    let code = ligerito_executor::Code::verifier();
+    let code = Code::verifier();
     let set_code_per_byte = median_ps(20, || {
         let code = ligerito_executor::Code::new(code.bytes().to_vec());
         code.check_interface().unwrap();
@@ -164,11 +206,12 @@ pub const EXTRINSIC_BASE: Weight = {extrinsic_base};
 /// A guest run that ends at once: instance reset, input copy, call, storage.
 pub const VERIFY_BASE: Weight = {verify_base};
 
-/// Hashing and copying the proof, per byte.
+/// Hashing and copying the proof, and its copy into the guest, per byte.
 pub const VERIFY_PER_BYTE: Weight = {per_byte};
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
-/// proof shapes (ligerito-tests' `shapes`), here \"{slowest}\".
+/// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
+/// (`hostile::worst_cases`), here \"{slowest}\".
 pub const PICOS_PER_GAS: Weight = {picos_per_gas};
 
 /// Storing new verifier code, besides the per-byte check.

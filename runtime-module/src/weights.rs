@@ -10,38 +10,39 @@ use crate::types::Weight;
 
 /// The kernel prices' calibration these weights were measured after
 /// (`ligerito_executor::kernel_gas::CALIBRATION`; a test compares them).
-pub const CALIBRATION: &str = "2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores";
+pub const CALIBRATION: &str = "2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 35930000;
+pub const EXTRINSIC_BASE: Weight = 40753000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 61133842;
+pub const VERIFY_BASE: Weight = 51979860;
 
-/// Hashing and copying the proof, per byte.
-pub const VERIFY_PER_BYTE: Weight = 768;
+/// Hashing and copying the proof, and its copy into the guest, per byte.
+pub const VERIFY_PER_BYTE: Weight = 1544;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
-/// proof shapes (ligerito-tests' `shapes`), here "longest garbage".
-pub const PICOS_PER_GAS: Weight = 214;
+/// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
+/// (`hostile::worst_cases`), here "blake3_each: 2^18 64-byte items".
+pub const PICOS_PER_GAS: Weight = 164;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 18485000;
+pub const SET_CODE_BASE: Weight = 19430000;
 
 /// Parsing new verifier code and loading it on every backend, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 29954;
+pub const SET_CODE_PER_BYTE: Weight = 38064;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 18485000;
+pub const SET_LIMITS: Weight = 19430000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 4289669),
-    (16, 7347490),
-    (20, 11406763),
-    (21, 15113796),
-    (22, 15856122),
-    (23, 17772539),
-    (24, 21081516),
+    (12, 3765199),
+    (16, 5933471),
+    (20, 9208166),
+    (21, 12511541),
+    (22, 12689500),
+    (23, 14166335),
+    (24, 16917852),
 ];

@@ -3,8 +3,8 @@
 //! Do not edit: run the command below again instead.
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh --in-runtime
-//! Runner: in-runtime; 2026-12-03; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Runner: in-runtime; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 1_967_682_000 picoseconds.
-        Weight::from_parts(2_169_449_567, 1_057_690)
-            // Standard error: 11
-            .saturating_add(Weight::from_parts(2_322, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_827_952_000 picoseconds.
+        Weight::from_parts(2_051_484_522, 1_057_690)
+            // Standard error: 20
+            .saturating_add(Weight::from_parts(2_736, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_832_477_000 picoseconds.
-        Weight::from_parts(7_333_250_907, 1_057_690)
-            // Standard error: 30_647
-            .saturating_add(Weight::from_parts(2_320_476, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_770_073_000 picoseconds.
+        Weight::from_parts(3_455_334_306, 1_057_690)
+            // Standard error: 25_658
+            .saturating_add(Weight::from_parts(2_223_307, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_373_000 picoseconds.
-        Weight::from_parts(7_051_294, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(784, 0).saturating_mul(l.into()))
+        // Minimum execution time: 6_745_000 picoseconds.
+        Weight::from_parts(4_834_361, 0)
+            // Standard error: 1
+            .saturating_add(Weight::from_parts(895, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_624_536_000 picoseconds.
-        Weight::from_parts(1_701_545_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_936_819_000 picoseconds.
+        Weight::from_parts(2_003_697_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_601_000 picoseconds.
-        Weight::from_parts(5_892_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_172_000 picoseconds.
+        Weight::from_parts(6_657_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

@@ -3,8 +3,8 @@
 //! Do not edit: run the command below again instead.
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh
-//! Runner: via-host; 2026-12-03; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-03 20:30 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Runner: via-host; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -20,7 +20,7 @@ pub trait WeightInfo {
     /// Storage: `Ligerito::Limits` (r:1 w:0), at most 32 bytes
     fn verify_bytes(l: u32) -> Weight;
     /// The `verify_gas` benchmark.
-    /// The range of component `g` is `[1, 11000]`.
+    /// The range of component `g` is `[1, 9000]`.
     /// Storage: `Ligerito::Code` (r:1 w:0), at most 1048580 bytes
     /// Storage: `Ligerito::CodeHash` (r:1 w:0), at most 32 bytes
     /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 136 bytes
@@ -44,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 187_460_000 picoseconds.
-        Weight::from_parts(219_014_937, 1_057_690)
-            // Standard error: 5
-            .saturating_add(Weight::from_parts(612, 0).saturating_mul(l.into()))
+        // Minimum execution time: 188_167_000 picoseconds.
+        Weight::from_parts(206_391_835, 1_057_690)
+            // Standard error: 6
+            .saturating_add(Weight::from_parts(699, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 212_918_000 picoseconds.
-        Weight::from_parts(327_787_767, 1_057_690)
-            // Standard error: 1_022
-            .saturating_add(Weight::from_parts(102_515, 0).saturating_mul(g.into()))
+        // Minimum execution time: 210_414_000 picoseconds.
+        Weight::from_parts(352_144_165, 1_057_690)
+            // Standard error: 1_910
+            .saturating_add(Weight::from_parts(98_449, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_402_000 picoseconds.
-        Weight::from_parts(6_506_280, 0)
+        // Minimum execution time: 6_932_000 picoseconds.
+        Weight::from_parts(7_392_277, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(785, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(896, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 617_051_000 picoseconds.
-        Weight::from_parts(634_787_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 718_046_000 picoseconds.
+        Weight::from_parts(748_249_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_557_000 picoseconds.
-        Weight::from_parts(5_864_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_389_000 picoseconds.
+        Weight::from_parts(6_717_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 187_460_000 picoseconds.
-        Weight::from_parts(219_014_937, 1_057_690)
-            // Standard error: 5
-            .saturating_add(Weight::from_parts(612, 0).saturating_mul(l.into()))
+        // Minimum execution time: 188_167_000 picoseconds.
+        Weight::from_parts(206_391_835, 1_057_690)
+            // Standard error: 6
+            .saturating_add(Weight::from_parts(699, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 212_918_000 picoseconds.
-        Weight::from_parts(327_787_767, 1_057_690)
-            // Standard error: 1_022
-            .saturating_add(Weight::from_parts(102_515, 0).saturating_mul(g.into()))
+        // Minimum execution time: 210_414_000 picoseconds.
+        Weight::from_parts(352_144_165, 1_057_690)
+            // Standard error: 1_910
+            .saturating_add(Weight::from_parts(98_449, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_402_000 picoseconds.
-        Weight::from_parts(6_506_280, 0)
+        // Minimum execution time: 6_932_000 picoseconds.
+        Weight::from_parts(7_392_277, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(785, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(896, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 617_051_000 picoseconds.
-        Weight::from_parts(634_787_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 718_046_000 picoseconds.
+        Weight::from_parts(748_249_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_557_000 picoseconds.
-        Weight::from_parts(5_864_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 6_389_000 picoseconds.
+        Weight::from_parts(6_717_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }
