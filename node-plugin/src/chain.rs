@@ -44,9 +44,13 @@ pub enum Opened {
 }
 
 /// The threads a chain verifies a block's proofs on unless told otherwise:
-/// the machine's (1 where it cannot tell).
+/// half the machine's cores, at least 1. A guest run on the compiler keeps
+/// two cores busy (the sandbox's worker, and the host thread waiting on it
+/// by spinning), so more runs in flight than half the cores slowed sealing
+/// down here (docs/NODE.md).
 pub fn default_verify_threads() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    NonZeroUsize::new(cores / 2).unwrap_or(NonZeroUsize::MIN)
 }
 
 /// The runtime plus the stored chain it has executed.

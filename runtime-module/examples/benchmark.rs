@@ -106,7 +106,7 @@ fn main() {
     });
     let kernels = ligerito_tests::hostile::worst_cases()
         .into_iter()
-        .map(|(name, code)| (name, code, Vec::new(), 3));
+        .map(|(name, code)| (name, code, Vec::new(), 5));
     let (picos_per_gas, slowest) = shapes
         .chain(kernels)
         .map(|(name, code, input, runs)| {
@@ -160,11 +160,15 @@ fn main() {
     .saturating_sub(extrinsic_base);
 
     // Gas of a valid proof per size, for the default gas limits. Sizes
-    // above 24 take minutes and gigabytes to prove, so are not measured.
-    let measured_gas: Vec<String> = [12, 16, 20, 21, 22, 23, 24]
+    // above 24 take minutes and gigabytes to prove: their proofs are
+    // committed, and sizes without one are not measured.
+    let proved = [12, 16, 20, 21, 22, 23, 24].map(|n| (n, ligerito_tests::proof_with_seed(n, 1)));
+    let committed =
+        ligerito_tests::COMMITTED_SIZES.map(|n| (n, ligerito_tests::committed_proof(n)));
+    let measured_gas: Vec<String> = proved
         .into_iter()
-        .map(|log_size| {
-            let proof = ligerito_tests::proof_with_seed(log_size, 1);
+        .chain(committed)
+        .map(|(log_size, proof)| {
             let outcome = executor
                 .verify(log_size, &proof, DEFAULT_GAS_LIMIT, backend)
                 .unwrap();

@@ -13,27 +13,27 @@ use crate::types::Weight;
 pub const CALIBRATION: &str = "2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 40753000;
+pub const EXTRINSIC_BASE: Weight = 42538000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 51979860;
+pub const VERIFY_BASE: Weight = 72602550;
 
 /// Hashing and copying the proof, and its copy into the guest, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1544;
+pub const VERIFY_PER_BYTE: Weight = 1424;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
-/// (`hostile::worst_cases`), here "blake3_each: 2^18 64-byte items".
-pub const PICOS_PER_GAS: Weight = 164;
+/// (`hostile::worst_cases`), here "blake3_each: 2^19 one-byte items".
+pub const PICOS_PER_GAS: Weight = 170;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 19430000;
+pub const SET_CODE_BASE: Weight = 16953000;
 
 /// Parsing new verifier code and loading it on every backend, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 38064;
+pub const SET_CODE_PER_BYTE: Weight = 41589;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 19430000;
+pub const SET_LIMITS: Weight = 16953000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
@@ -45,4 +45,7 @@ pub const MEASURED_GAS: &[(u32, u64)] = &[
     (22, 12689500),
     (23, 14166335),
     (24, 16917852),
+    (25, 21881068),
+    (26, 20948346),
+    (27, 23067600),
 ];

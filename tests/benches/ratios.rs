@@ -14,7 +14,7 @@
 mod common;
 
 use ligerito_executor::{Backend, Code, Executor, DEFAULT_GAS_LIMIT};
-use ligerito_tests::valid_proof;
+use ligerito_tests::{committed_proof, valid_proof, COMMITTED_SIZES};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -140,7 +140,12 @@ fn main() {
     println!("| size | gas | reference gas | native CLMUL | native soft | ours native | compiler | interpreter | compiler / CLMUL | interpreter / CLMUL | compiler / soft | compiler / ours native |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for log_size in common::sizes(&[12, 16, 20], &[12, 16, 20, 22, 24]) {
-        let proof = valid_proof(log_size);
+        // sizes above 24 only when asked (LIGERITO_BENCH_SIZES): committed proofs
+        let proof = if COMMITTED_SIZES.contains(&log_size) {
+            committed_proof(log_size)
+        } else {
+            valid_proof(log_size)
+        };
         let file = dir.join(format!("proof_{log_size}.bin"));
         std::fs::write(&file, &proof).unwrap();
         let native_clmul = clmul.as_ref().map(|b| native(b, log_size, &file, runs * 2));

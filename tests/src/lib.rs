@@ -39,6 +39,21 @@ pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
     bytes
 }
 
+/// Sizes above 24 with a committed valid proof in `tests/fixtures/`: they
+/// take minutes and gigabytes to prove, so tests and benchmarks read them.
+pub const COMMITTED_SIZES: [u32; 3] = [25, 26, 27];
+
+/// The committed valid proof of 2^`log_size` (one of [`COMMITTED_SIZES`]):
+/// `ligerito-node prove --size N --random --seed 1`, the polynomial
+/// `proof_with_seed(N, 1)` proves.
+pub fn committed_proof(log_size: u32) -> Vec<u8> {
+    let path = format!(
+        "{}/fixtures/proof-{log_size}.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 /// Upstream's verdict: `ligerito::verify_with_transcript` with the CLI's
 /// transcript (SHA-256 seeded 0); an error counts as rejection.
 pub fn upstream_accepts(log_size: u32, proof: &Proof) -> bool {

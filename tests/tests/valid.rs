@@ -1,8 +1,9 @@
 //! Proofs from the upstream prover verify, at the test sizes, at the
-//! smallest CLI size and at a size with two recursive steps.
+//! smallest CLI size, at a size with two recursive steps and at the sizes
+//! above 24 whose proofs are committed.
 
 use ligerito_executor::{sizes, Verdict};
-use ligerito_tests::{valid_proof, verify};
+use ligerito_tests::{committed_proof, valid_proof, verify, verify_on_both, COMMITTED_SIZES};
 
 fn accepts(log_size: u32) {
     let proof = valid_proof(log_size);
@@ -32,6 +33,26 @@ fn accepts_valid_proof_of_size_20() {
 fn accepts_valid_proof_of_size_22_with_two_recursive_steps() {
     assert_eq!(sizes::get(22).unwrap().recursive_steps, 2);
     accepts(22);
+}
+
+#[test]
+fn committed_proofs_above_24_are_valid_on_both_backends_and_upstream() {
+    for log_size in COMMITTED_SIZES {
+        let proof = committed_proof(log_size);
+        assert!(proof.len() <= sizes::get(log_size).unwrap().max_proof_len());
+        let outcome = verify_on_both(log_size, &proof, ligerito_executor::DEFAULT_GAS_LIMIT);
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Valid,
+            "2^{log_size}: {}",
+            outcome.message
+        );
+        let decoded = ligerito_tests::decode(&proof);
+        assert!(
+            ligerito_tests::upstream_accepts(log_size, &decoded),
+            "2^{log_size}"
+        );
+    }
 }
 
 ligerito_executor::per_backend! {

@@ -95,7 +95,7 @@ pub enum Command {
         /// PolkaVM backend; defaults to the compiler where it is supported.
         #[arg(short, long)]
         backend: Option<Backend>,
-        /// Threads each block's proofs are verified on [default: the number of cores].
+        /// Threads each block's proofs are verified on [default: half the cores, at least 1].
         #[arg(long, value_name = "N")]
         verify_threads: Option<NonZeroUsize>,
     },
@@ -172,7 +172,7 @@ pub struct RunArgs {
     pub backend: Option<Backend>,
     /// Threads each block's proofs are verified on, ahead of applying its
     /// extrinsics in order (sealing and importing; the same block on any
-    /// number) [default: the number of cores].
+    /// number) [default: half the cores, at least 1].
     #[arg(long, value_name = "N")]
     pub verify_threads: Option<NonZeroUsize>,
     #[command(flatten)]
@@ -197,7 +197,7 @@ pub struct ServeArgs {
     /// Gas limit of each verification.
     #[arg(short, long, default_value_t = RpcConfig::default().gas_limit)]
     pub gas: u64,
-    /// Verifications running at once [default: the number of cores].
+    /// Verifications running at once [default: half the cores, at least 1].
     #[arg(long)]
     pub workers: Option<usize>,
     /// Verifications that may wait for a worker; beyond this callers get the busy error.
