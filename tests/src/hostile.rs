@@ -197,8 +197,13 @@ pub fn worst_cases() -> Vec<(&'static str, Code)> {
             20_000,
         ),
     ));
+    // 2^12 rows 4 KiB apart, their address table at d + 4096
     let rows = 1u32 << 12;
-    let table: Vec<u32> = (0..rows).map(|k| d + (1 << 20) + 4096 * k).collect();
+    let table = words(
+        &(0..rows)
+            .map(|k| d + (1 << 20) + 4096 * k)
+            .collect::<Vec<_>>(),
+    );
     cases.push((
         "row_dots: 2^12 GF(2^32) rows of 2^10",
         caller(
@@ -206,22 +211,17 @@ pub fn worst_cases() -> Vec<(&'static str, Code)> {
             &[d, out],
             with_args(
                 &[d + 4096, rows, 1 << 10, 4, d + 64, 10],
-                &[(d + 4096, words(&table))],
+                &[(d + 4096, table.clone())],
             ),
             1,
         ),
     ));
-    let rows = 1u32 << 12;
-    let table: Vec<u32> = (0..rows).map(|k| d + (1 << 20) + 4096 * k).collect();
     cases.push((
         "row_dots: 2^12 2-element GF(2^128) rows 4 KiB apart",
         caller(
             "row_dots",
             &[d, out],
-            with_args(
-                &[d + 4096, rows, 2, 16, d + 64, 1],
-                &[(d + 4096, words(&table))],
-            ),
+            with_args(&[d + 4096, rows, 2, 16, d + 64, 1], &[(d + 4096, table)]),
             1,
         ),
     ));
