@@ -1,8 +1,9 @@
 //! Runs the Ligerito verifier guest in PolkaVM.
 //!
 //! One [`Executor`] is shared by everything in a process that verifies: it
-//! compiles each guest blob once per backend (cached by the blob's SHA-256)
-//! and keeps a pool of idle instances per module, reset between calls.
+//! compiles each guest blob once per backend (cached by the blob's SHA-256),
+//! each in an engine of its own, and keeps a pool of idle instances per
+//! module, reset between calls.
 //! Every run is gas-metered synchronously, so the verdict and the gas used
 //! depend only on the code, the input and the gas limit, on both backends.
 //!
@@ -33,10 +34,9 @@ use alloc::string::String;
 use polkavm::BackendKind;
 #[cfg(feature = "std")]
 use {
-    polkavm::Engine,
     pool::Pool,
     std::collections::HashMap,
-    std::sync::{Arc, Mutex, OnceLock},
+    std::sync::{Arc, Mutex},
 };
 
 /// Which PolkaVM backend runs the guest.
@@ -144,7 +144,6 @@ const IDLE_INSTANCES_PER_MODULE: usize = 16;
 /// Loads guest code, caches compiled modules and runs verifications.
 #[cfg(feature = "std")]
 pub struct Executor {
-    engines: [OnceLock<Result<Engine, String>>; 2],
     pools: Mutex<HashMap<(CodeHash, Backend), Arc<Pool>>>,
     code: Code,
 }
@@ -166,7 +165,6 @@ impl Executor {
     /// An executor whose default code is `code`.
     pub fn with_code(code: Code) -> Self {
         Self {
-            engines: Default::default(),
             pools: Mutex::new(HashMap::new()),
             code,
         }
@@ -245,9 +243,8 @@ impl Executor {
             return Ok(pool.clone());
         }
         // Compile outside the lock; two racing threads compile twice and one wins.
-        let engine = self.engine(backend)?;
         let pool = Arc::new(Pool::new(
-            engine,
+            backend,
             &run::module_config(),
             code,
             IDLE_INSTANCES_PER_MODULE,
@@ -259,15 +256,5 @@ impl Executor {
             .entry(key)
             .or_insert(pool)
             .clone())
-    }
-
-    fn engine(&self, backend: Backend) -> Result<&Engine, ExecutorError> {
-        let slot = &self.engines[backend as usize];
-        slot.get_or_init(|| run::engine(backend).map_err(|e| e.to_string()))
-            .as_ref()
-            .map_err(|reason| ExecutorError::BackendUnavailable {
-                backend,
-                reason: reason.clone(),
-            })
     }
 }

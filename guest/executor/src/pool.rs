@@ -1,9 +1,17 @@
-//! One compiled module and its idle instances.
+//! One compiled module, in an engine of its own, and its idle instances.
+//!
+//! PolkaVM 0.37's Linux sandbox (the compiler) resets an instance's memory
+//! by the memory map it was loaded with, which it reads from the engine's
+//! shared memory after freeing it at the end of the load. Once the engine
+//! has compiled or loaded another module, a reset may clear that module's
+//! ranges and leave the instance's memory as its last run left it (other
+//! gas, or another verdict, for the same input). In an engine of one
+//! module, that memory is only ever reused for the same map.
 
 use crate::host::CallState;
 use crate::kernels::HostError;
-use crate::{run, Code, ExecutorError, Outcome};
-use polkavm::{Engine, Instance, InstancePre, ModuleConfig};
+use crate::{run, Backend, Code, ExecutorError, Outcome};
+use polkavm::{Instance, InstancePre, ModuleConfig};
 use std::sync::Mutex;
 
 pub struct Pool {
@@ -14,12 +22,16 @@ pub struct Pool {
 
 impl Pool {
     pub fn new(
-        engine: &Engine,
+        backend: Backend,
         config: &ModuleConfig,
         code: &Code,
         max_idle: usize,
     ) -> Result<Self, ExecutorError> {
-        let pre = run::instantiate_pre(engine, config, code)?;
+        let engine = run::engine(backend).map_err(|e| ExecutorError::BackendUnavailable {
+            backend,
+            reason: e.to_string(),
+        })?;
+        let pre = run::instantiate_pre(&engine, config, code)?;
         Ok(Self {
             pre,
             idle: Mutex::new(Vec::new()),
@@ -38,9 +50,8 @@ impl Pool {
     fn checkout(&self) -> Result<Instance<CallState, HostError>, ExecutorError> {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
         if let Some(mut instance) = idle {
-            // PolkaVM 0.37's Linux sandbox can fail to reset an instance
-            // after an instance of another module ran (madvise EINVAL); a
-            // fresh instance is the same state, so that costs only time.
+            // A fresh instance is the same state, so a failed reset costs
+            // only time.
             if instance.reset_memory().is_ok() {
                 return Ok(instance);
             }

@@ -4,6 +4,7 @@
 use ligerito_executor::{
     sizes, Backend, Code, Executor, ExecutorError, Outcome, Verdict, DEFAULT_GAS_LIMIT,
 };
+use polkavm_common::writer::ProgramBlobBuilder;
 use std::sync::Arc;
 
 fn run(backend: Backend, log_size: u32, proof: &[u8]) -> Outcome {
@@ -94,6 +95,23 @@ ligerito_executor::per_backend! {
         assert!(matches!(&error, ExecutorError::InvalidCode { reason, .. } if reason.contains("exceeds the maximum")), "{error}");
         assert!(Executor::new().prepare(&returns_zero(4096), backend).is_ok());
     }
+
+    // PolkaVM 0.37's Linux sandbox resets an instance's memory by the memory
+    // map it was loaded with, from engine-wide shared memory that it frees
+    // once the module is loaded: loading another module there could leave a
+    // reused instance's memory as its last run left it.
+    fn a_reused_instance_starts_with_clean_memory_after_other_modules_ran(backend) {
+        let executor = Executor::new();
+        let codes = [1 << 20, 4096, 64 << 10].map(marks_its_memory);
+        for round in 0..4 {
+            for code in &codes {
+                let outcome = executor
+                    .verify_with(code, 12, &[], DEFAULT_GAS_LIMIT, backend)
+                    .expect("executor");
+                assert_eq!(outcome.verdict, Verdict::Valid, "round {round}, code {}", code.hash());
+            }
+        }
+    }
 }
 
 #[test]
@@ -142,4 +160,30 @@ fn committed_blob_has_the_verifier_interface() {
 #[test]
 fn interface_check_rejects_bytes_that_are_not_a_program() {
     assert!(Code::new(vec![0u8; 64]).check_interface().is_err());
+}
+
+/// A `verify` with `rw_data_size` bytes of read-write data that returns
+/// the last word of it (0 unless a run before left its mark: `Valid`), then
+/// marks it.
+fn marks_its_memory(rw_data_size: u32) -> Code {
+    use polkavm_common::program::{asm, InstructionSetKind, Reg};
+    let last = polkavm_common::abi::MemoryMapBuilder::new(0x1000)
+        .rw_data_size(rw_data_size)
+        .build()
+        .expect("a memory map")
+        .rw_data_address()
+        + rw_data_size
+        - 4;
+    let mut builder = ProgramBlobBuilder::new(InstructionSetKind::Latest64);
+    builder.set_rw_data_size(rw_data_size);
+    builder.add_export_by_basic_block(0, b"verify");
+    builder.set_code(
+        &[
+            asm::load_u32(Reg::A0, last as i32),
+            asm::store_imm_u32(last as i32, 1),
+            asm::ret(),
+        ],
+        &[],
+    );
+    Code::new(builder.into_vec().expect("a valid program"))
 }
