@@ -5,6 +5,7 @@ use crate::store::{Store, StoreError};
 use ligerito_executor::{Backend, Executor};
 use ligerito_runtime::{ApplyError, GenesisConfig, InvalidTransaction, Runtime};
 use sp_core::H256;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,16 @@ pub enum Opened {
     Reexecuted,
 }
 
+/// The threads a chain verifies a block's proofs on unless told otherwise:
+/// half the machine's cores, at least 1. A guest run on the compiler keeps
+/// two cores busy (the sandbox's worker, and the host thread waiting on it
+/// by spinning), so more runs in flight than half the cores slowed sealing
+/// down here (docs/NODE.md).
+pub fn default_verify_threads() -> NonZeroUsize {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    NonZeroUsize::new(cores / 2).unwrap_or(NonZeroUsize::MIN)
+}
+
 /// The runtime plus the stored chain it has executed.
 pub struct Chain {
     runtime: Runtime,
@@ -49,20 +60,31 @@ pub struct Chain {
     genesis: Header,
     best: Header,
     opened: Opened,
+    /// The threads a block's guest runs are made ahead on, before its
+    /// extrinsics apply in order ([`Runtime::run_ahead`]); 1 runs each in turn.
+    verify_threads: NonZeroUsize,
 }
 
 impl Chain {
     /// Opens the chain in `store` at its best block: from the stored state
     /// when it matches the best header's state root, else by re-executing
     /// every stored block (checking each against what was stored) and then
-    /// storing the state reached.
+    /// storing the state reached. Blocks verify their proofs on
+    /// `verify_threads` threads, with the same results on any number.
     pub fn open(
         store: Store,
         genesis: GenesisConfig,
         executor: Arc<Executor>,
         backend: Backend,
+        verify_threads: NonZeroUsize,
     ) -> Result<Self, ChainError> {
-        let mut chain = Self::at_genesis(store, genesis.clone(), executor.clone(), backend);
+        let mut chain = Self::at_genesis(
+            store,
+            genesis.clone(),
+            executor.clone(),
+            backend,
+            verify_threads,
+        );
         let best = chain.store.best_number()?.unwrap_or(0);
         // Re-execution would find this at block 1; restoring would not.
         if best > 0 && chain.header_at(1)?.parent_hash != chain.genesis.hash() {
@@ -108,8 +130,9 @@ impl Chain {
         genesis: GenesisConfig,
         executor: Arc<Executor>,
         backend: Backend,
+        verify_threads: NonZeroUsize,
     ) -> Result<Self, ChainError> {
-        let mut chain = Self::at_genesis(store, genesis, executor, backend);
+        let mut chain = Self::at_genesis(store, genesis, executor, backend, verify_threads);
         chain.reexecute()?;
         Ok(chain)
     }
@@ -119,6 +142,7 @@ impl Chain {
         genesis: GenesisConfig,
         executor: Arc<Executor>,
         backend: Backend,
+        verify_threads: NonZeroUsize,
     ) -> Self {
         let mut runtime = Runtime::genesis(genesis, executor, backend);
         let genesis_header = Header {
@@ -133,6 +157,7 @@ impl Chain {
             genesis: genesis_header.clone(),
             best: genesis_header,
             opened: Opened::Reexecuted,
+            verify_threads,
         }
     }
 
@@ -200,6 +225,7 @@ impl Chain {
     pub fn seal(&mut self, candidates: Vec<Vec<u8>>) -> Result<SealedBlock, ChainError> {
         let number = self.best.number + 1;
         self.runtime.initialize_block(number);
+        self.runtime.run_ahead(&candidates, self.verify_threads);
         let mut included = Vec::new();
         let mut outcomes = Vec::new();
         let mut refused = Vec::new();
@@ -245,6 +271,7 @@ impl Chain {
         extrinsics: &[Vec<u8>],
     ) -> Result<(Header, Receipt), ChainError> {
         self.runtime.initialize_block(number);
+        self.runtime.run_ahead(extrinsics, self.verify_threads);
         let mut outcomes = Vec::with_capacity(extrinsics.len());
         for (index, xt) in extrinsics.iter().enumerate() {
             match self.runtime.apply_extrinsic(xt) {

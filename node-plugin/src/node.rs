@@ -76,6 +76,7 @@ pub async fn run(
     let (best, opened) = plugin.with_chain(|chain| (chain.best().clone(), chain.opened()));
     tracing::info!(
         ?opened,
+        verify_threads = config.plugin.verify_threads.get(),
         "chain at block #{} ({:?}) under {}",
         best.number,
         best.hash(),

@@ -8,6 +8,7 @@ use crate::store::Store;
 use ligerito_executor::{Backend, Executor};
 use ligerito_runtime::GenesisConfig;
 use sp_core::H256;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -23,6 +24,8 @@ pub struct PluginConfig {
     pub pool_max_count: usize,
     /// Most bytes the pool holds.
     pub pool_max_bytes: usize,
+    /// Threads a block's proofs are verified on, sealing and importing.
+    pub verify_threads: NonZeroUsize,
 }
 
 impl PluginConfig {
@@ -34,6 +37,7 @@ impl PluginConfig {
             backend: Backend::preferred(),
             pool_max_count: 1024,
             pool_max_bytes: 64 << 20,
+            verify_threads: crate::chain::default_verify_threads(),
         }
     }
 }
@@ -54,7 +58,13 @@ impl LigeritoPlugin {
         let start = Instant::now();
         let executor = Arc::new(Executor::new());
         let store = Store::open(&config.base_path.join(crate::CHAIN_DB))?;
-        let chain = Chain::open(store, config.genesis, executor.clone(), config.backend)?;
+        let chain = Chain::open(
+            store,
+            config.genesis,
+            executor.clone(),
+            config.backend,
+            config.verify_threads,
+        )?;
         let metrics = NodeMetrics::default();
         metrics.set_height(chain.best().number);
         metrics.open_duration.set(start.elapsed().as_secs_f64());

@@ -83,11 +83,7 @@ fn verify(
         proof,
         |size| storage::limits(&runtime.state, size),
         |commitment| storage::commitment(&runtime.state, commitment, who).is_some(),
-        |gas_limit| {
-            runtime
-                .executor
-                .verify_with(&runtime.code, log_size, proof, gas_limit, runtime.backend)
-        },
+        |gas_limit| runtime.run_guest(log_size, proof, gas_limit),
     )?;
     let gas_used = decision.gas_used();
     let result = decision.result.map(|commitment| {

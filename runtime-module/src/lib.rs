@@ -17,6 +17,8 @@ pub mod types;
 pub mod weights;
 
 #[cfg(feature = "std")]
+mod ahead;
+#[cfg(feature = "std")]
 mod dispatch;
 #[cfg(feature = "std")]
 pub mod extrinsic;

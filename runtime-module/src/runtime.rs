@@ -77,6 +77,8 @@ pub struct Runtime {
     pub(crate) code: Code,
     pub(crate) events: Vec<EventRecord>,
     extrinsic_index: u32,
+    /// The block's guest runs made ahead ([`Runtime::run_ahead`]).
+    pub(crate) ahead: crate::ahead::Ahead,
 }
 
 impl Runtime {
@@ -98,6 +100,7 @@ impl Runtime {
             code,
             events: Vec::new(),
             extrinsic_index: 0,
+            ahead: Default::default(),
         }
     }
 
@@ -156,6 +159,7 @@ impl Runtime {
         self.state.discard_block();
         self.events.clear();
         self.extrinsic_index = 0;
+        self.ahead.clear();
         let code = storage::code(&self.state).expect("genesis stores the verifier code");
         if code != self.code.bytes() {
             self.code = Code::new(code);
@@ -166,6 +170,8 @@ impl Runtime {
     pub fn finalize_block(&mut self) -> BlockOutcome {
         let number = storage::block_number(&self.state);
         let (state_root, changes) = self.state.commit_block();
+        // Made for this block's extrinsics: kept, they would only hold memory.
+        self.ahead.clear();
         BlockOutcome {
             number,
             state_root,

@@ -7,8 +7,9 @@
 //!   workers up to the machine's cores: latency p50/p99, throughput, their
 //!   ratios, and the process's peak RSS.
 //! - `node`: verify extrinsics (2^12 and 2^20) through the node core on a
-//!   chain in a temp dir: pool admission, sealing, extrinsics per second, and
-//!   block import (re-executing the stored blocks, as a restarted or
+//!   chain in a temp dir, verifying each block's proofs on one thread and on
+//!   the machine's cores: pool admission, sealing, extrinsics per second,
+//!   and block import (re-executing the stored blocks, as a restarted or
 //!   syncing node does).
 //! - `memory`: peak RSS of one verification per size and backend, each in a
 //!   child process of this binary.
@@ -29,13 +30,14 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
-use ligerito_node::chain::Chain;
+use ligerito_node::chain::{default_verify_threads, Chain};
 use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
 use ligerito_node::store::Store;
 use ligerito_rpc::{serve, LigeritoApiClient, LigeritoRpc, RpcConfig, VerifyResult};
 use ligerito_runtime::{dev_account, Call, GenesisConfig, UncheckedExtrinsic};
 use ligerito_tests::{proof_with_seed, valid_proof};
 use sp_core::bounded::BoundedVec;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -360,19 +362,27 @@ fn node() {
         &[(12, 4, 16), (20, 4, 8)]
     };
     println!("\n### Node: verify extrinsics through the node core (compiler backend)\n");
-    println!("| size | blocks x extrinsics | admit (pool) | seal per block | extrinsics/s sealing | import per block |");
-    println!("|---|---|---|---|---|---|");
+    println!("| size | blocks x extrinsics | verify threads | admit (pool) | seal per block | extrinsics/s sealing | import per block |");
+    println!("|---|---|---|---|---|---|---|");
+    let mut threads = vec![NonZeroUsize::MIN, default_verify_threads()];
+    threads.dedup();
     for &(log_size, blocks, per_block) in cases {
-        node_case(log_size, blocks, per_block);
+        for &threads in &threads {
+            node_case(log_size, blocks, per_block, threads);
+        }
     }
 }
 
-fn node_case(log_size: u32, blocks: usize, per_block: usize) {
+fn node_case(log_size: u32, blocks: usize, per_block: usize, threads: NonZeroUsize) {
     let base = std::env::temp_dir().join(format!(
-        "ligerito-load-node-{}-{log_size}",
+        "ligerito-load-node-{}-{log_size}-{threads}",
         std::process::id()
     ));
-    let plugin = LigeritoPlugin::open(PluginConfig::dev(base.clone())).expect("open the chain");
+    let config = PluginConfig {
+        verify_threads: threads,
+        ..PluginConfig::dev(base.clone())
+    };
+    let plugin = LigeritoPlugin::open(config).expect("open the chain");
     let genesis = plugin.with_chain(|chain| chain.runtime().genesis_hash());
     let signer = dev_account("bob");
     // A proof verifies once per chain, so every extrinsic needs its own.
@@ -411,6 +421,7 @@ fn node_case(log_size: u32, blocks: usize, per_block: usize) {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         Backend::preferred(),
+        threads,
     )
     .expect("replay");
     let import = start.elapsed();
@@ -421,7 +432,7 @@ fn node_case(log_size: u32, blocks: usize, per_block: usize) {
     let n = (blocks * per_block) as f64;
     let per = |d: Duration, count: f64| format!("{:.2} ms", d.as_secs_f64() * 1e3 / count);
     println!(
-        "| 2^{log_size} | {blocks} x {per_block} | {} per extrinsic | {} | {:.0} | {} |",
+        "| 2^{log_size} | {blocks} x {per_block} | {threads} | {} per extrinsic | {} | {:.0} | {} |",
         per(admit, n),
         per(seal, blocks as f64),
         n / seal.as_secs_f64(),

@@ -10,6 +10,7 @@ use ligerito_executor::{Backend, Executor};
 use ligerito_node::chain::{Chain, Header, Receipt};
 use ligerito_node::store::Store;
 use ligerito_runtime::{Error, GenesisConfig, InvalidTransaction};
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -27,6 +28,10 @@ pub struct GoldenBlock {
     pub refused: Vec<(u32, InvalidTransaction)>,
 }
 
+/// Threads a block's proofs are verified on ahead: more than one, so that
+/// the fixture (sealed on one) and the streams (replayed on one) check them.
+pub const VERIFY_THREADS: NonZeroUsize = NonZeroUsize::new(4).unwrap();
+
 /// The development chain stored under `dir`: fresh if there is none yet,
 /// else what was stored there, opened again.
 pub fn fresh_chain(dir: &Path, backend: Backend) -> Chain {
@@ -37,6 +42,7 @@ pub fn fresh_chain(dir: &Path, backend: Backend) -> Chain {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         backend,
+        VERIFY_THREADS,
     )
     .expect("genesis")
 }

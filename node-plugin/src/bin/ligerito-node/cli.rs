@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use ligerito_executor::{Backend, DEFAULT_GAS_LIMIT};
 use ligerito_rpc::RpcConfig;
 use std::net::SocketAddr;
-use std::num::{NonZeroU32, NonZeroU64};
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 
 // No doc comment: clap would take it for the long help.
@@ -95,6 +95,9 @@ pub enum Command {
         /// PolkaVM backend; defaults to the compiler where it is supported.
         #[arg(short, long)]
         backend: Option<Backend>,
+        /// Threads each block's proofs are verified on [default: half the cores, at least 1].
+        #[arg(long, value_name = "N")]
+        verify_threads: Option<NonZeroUsize>,
     },
     /// Print the runtime module's metadata: calls, events, errors and storage.
     ///
@@ -167,6 +170,11 @@ pub struct RunArgs {
     /// PolkaVM backend; defaults to the compiler where it is supported.
     #[arg(short, long)]
     pub backend: Option<Backend>,
+    /// Threads each block's proofs are verified on, ahead of applying its
+    /// extrinsics in order (sealing and importing; the same block on any
+    /// number) [default: half the cores, at least 1].
+    #[arg(long, value_name = "N")]
+    pub verify_threads: Option<NonZeroUsize>,
     #[command(flatten)]
     pub gate: GateArgs,
 }
@@ -189,7 +197,7 @@ pub struct ServeArgs {
     /// Gas limit of each verification.
     #[arg(short, long, default_value_t = RpcConfig::default().gas_limit)]
     pub gas: u64,
-    /// Verifications running at once [default: the number of cores].
+    /// Verifications running at once [default: half the cores, at least 1].
     #[arg(long)]
     pub workers: Option<usize>,
     /// Verifications that may wait for a worker; beyond this callers get the busy error.

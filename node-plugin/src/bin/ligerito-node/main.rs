@@ -43,9 +43,11 @@ fn main() -> ExitCode {
             polynomial,
         } => prove::run(size, random, seed, output, format, polynomial).map(|()| ExitCode::SUCCESS),
         Command::Metadata { json } => metadata::run(json).map(|()| ExitCode::SUCCESS),
-        Command::Replay { base_path, backend } => {
-            replay::run(&base_path, backend).map(|()| ExitCode::SUCCESS)
-        }
+        Command::Replay {
+            base_path,
+            backend,
+            verify_threads,
+        } => replay::run(&base_path, backend, verify_threads).map(|()| ExitCode::SUCCESS),
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args).map(|()| ExitCode::SUCCESS),
         Command::Tx { command } => tx::run(command),

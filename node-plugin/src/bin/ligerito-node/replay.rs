@@ -2,14 +2,19 @@
 
 use anyhow::bail;
 use ligerito_executor::{Backend, Executor};
-use ligerito_node::chain::Chain;
+use ligerito_node::chain::{default_verify_threads, Chain};
 use ligerito_node::store::Store;
 use ligerito_runtime::GenesisConfig;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::Arc;
 
 /// Replays the chain under `base_path` and prints where it ends.
-pub fn run(base_path: &Path, backend: Option<Backend>) -> anyhow::Result<()> {
+pub fn run(
+    base_path: &Path,
+    backend: Option<Backend>,
+    verify_threads: Option<NonZeroUsize>,
+) -> anyhow::Result<()> {
     let path = base_path.join(ligerito_node::CHAIN_DB);
     if !path.is_file() {
         bail!("no chain at {}", path.display());
@@ -21,6 +26,7 @@ pub fn run(base_path: &Path, backend: Option<Backend>) -> anyhow::Result<()> {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         backend,
+        verify_threads.unwrap_or_else(default_verify_threads),
     )?;
     let best = chain.best();
     let report = serde_json::json!({

@@ -61,6 +61,9 @@ fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     if let Some(backend) = args.backend {
         plugin.backend = backend;
     }
+    if let Some(threads) = args.verify_threads {
+        plugin.verify_threads = threads;
+    }
     let mut rpc = RpcConfig {
         backend: plugin.backend,
         ..RpcConfig::default()
