@@ -1,9 +1,8 @@
 //! Runs the Ligerito verifier guest in PolkaVM.
 //!
 //! One [`Executor`] is shared by everything in a process that verifies: it
-//! compiles each guest blob once per backend (cached by the blob's SHA-256),
-//! each in an engine of its own, and keeps a pool of idle instances per
-//! module, reset between calls.
+//! compiles each guest blob once per backend (cached by the blob's SHA-256)
+//! and keeps a pool of idle instances per module, reset between calls.
 //! Every run is gas-metered synchronously, so the verdict and the gas used
 //! depend only on the code, the input and the gas limit, on both backends.
 //!
@@ -34,9 +33,10 @@ use alloc::string::String;
 use polkavm::BackendKind;
 #[cfg(feature = "std")]
 use {
-    pool::Pool,
+    polkavm::Engine,
+    pool::{Loads, Pool},
     std::collections::HashMap,
-    std::sync::{Arc, Mutex},
+    std::sync::{Arc, Mutex, OnceLock},
 };
 
 /// Which PolkaVM backend runs the guest.
@@ -144,6 +144,7 @@ const IDLE_INSTANCES_PER_MODULE: usize = 16;
 /// Loads guest code, caches compiled modules and runs verifications.
 #[cfg(feature = "std")]
 pub struct Executor {
+    engines: [OnceLock<Result<(Engine, Arc<Loads>), String>>; 2],
     pools: Mutex<HashMap<(CodeHash, Backend), Arc<Pool>>>,
     code: Code,
 }
@@ -165,6 +166,7 @@ impl Executor {
     /// An executor whose default code is `code`.
     pub fn with_code(code: Code) -> Self {
         Self {
+            engines: Default::default(),
             pools: Mutex::new(HashMap::new()),
             code,
         }
@@ -243,8 +245,10 @@ impl Executor {
             return Ok(pool.clone());
         }
         // Compile outside the lock; two racing threads compile twice and one wins.
+        let (engine, loads) = self.engine(backend)?;
         let pool = Arc::new(Pool::new(
-            backend,
+            engine,
+            loads.clone(),
             &run::module_config(),
             code,
             IDLE_INSTANCES_PER_MODULE,
@@ -256,5 +260,19 @@ impl Executor {
             .entry(key)
             .or_insert(pool)
             .clone())
+    }
+
+    fn engine(&self, backend: Backend) -> Result<&(Engine, Arc<Loads>), ExecutorError> {
+        let slot = &self.engines[backend as usize];
+        slot.get_or_init(|| {
+            run::engine(backend)
+                .map(|engine| (engine, Arc::default()))
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|reason| ExecutorError::BackendUnavailable {
+            backend,
+            reason: reason.clone(),
+        })
     }
 }

@@ -1,39 +1,66 @@
-//! One compiled module, in an engine of its own, and its idle instances.
+//! One compiled module and its idle instances.
 //!
 //! PolkaVM 0.37's Linux sandbox (the compiler) resets an instance's memory
 //! by the memory map it was loaded with, which it reads from the engine's
-//! shared memory after freeing it at the end of the load. Once the engine
-//! has compiled or loaded another module, a reset may clear that module's
-//! ranges and leave the instance's memory as its last run left it (other
-//! gas, or another verdict, for the same input). In an engine of one
-//! module, that memory is only ever reused for the same map.
+//! shared memory after freeing it at the end of the load. Once that memory
+//! is allocated again (a module compiled, or an instance of another module
+//! loaded), a reset may clear the wrong ranges and leave the instance's
+//! memory as its last run left it: other gas, or another verdict, for the
+//! same input. So an engine's [`Loads`] counts those events, an idle
+//! instance is reset only if none happened since it was loaded (else a
+//! fresh one is made), and no reset runs while one happens. Instances of
+//! one module load the same map, so a service running one code keeps
+//! reusing its instances.
 
 use crate::host::CallState;
 use crate::kernels::HostError;
-use crate::{run, Backend, Code, ExecutorError, Outcome};
-use polkavm::{Instance, InstancePre, ModuleConfig};
-use std::sync::Mutex;
+use crate::{run, Code, CodeHash, ExecutorError, Outcome};
+use polkavm::{Engine, Instance, InstancePre, ModuleConfig};
+use std::sync::{Mutex, RwLock};
+
+/// What has allocated an engine's shared memory: the count of such events,
+/// and the module whose instance was loaded last.
+#[derive(Default)]
+pub struct Loads(RwLock<LoadState>);
+
+#[derive(Default)]
+struct LoadState {
+    epoch: u64,
+    last: Option<CodeHash>,
+}
 
 pub struct Pool {
     pre: InstancePre<CallState, HostError>,
-    idle: Mutex<Vec<Instance<CallState, HostError>>>,
+    hash: CodeHash,
+    loads: std::sync::Arc<Loads>,
+    idle: Mutex<Vec<Idle>>,
     max_idle: usize,
+}
+
+struct Idle {
+    instance: Instance<CallState, HostError>,
+    /// The engine's epoch when it was loaded.
+    epoch: u64,
 }
 
 impl Pool {
     pub fn new(
-        backend: Backend,
+        engine: &Engine,
+        loads: std::sync::Arc<Loads>,
         config: &ModuleConfig,
         code: &Code,
         max_idle: usize,
     ) -> Result<Self, ExecutorError> {
-        let engine = run::engine(backend).map_err(|e| ExecutorError::BackendUnavailable {
-            backend,
-            reason: e.to_string(),
-        })?;
-        let pre = run::instantiate_pre(&engine, config, code)?;
+        let pre = {
+            let mut state = loads.0.write().unwrap_or_else(|p| p.into_inner());
+            state.epoch += 1;
+            state.last = None;
+            run::instantiate_pre(engine, config, code)?
+        };
         Ok(Self {
             pre,
+            hash: code.hash(),
+            loads,
             idle: Mutex::new(Vec::new()),
             max_idle,
         })
@@ -41,30 +68,41 @@ impl Pool {
 
     /// Runs the guest on `input` with a fresh or reset instance.
     pub fn run(&self, input: Vec<u8>, gas_limit: u64) -> Result<Outcome, ExecutorError> {
-        let mut instance = self.checkout()?;
-        let outcome = run::call(&mut instance, input, gas_limit)?;
-        self.checkin(instance);
+        let mut idle = self.checkout()?;
+        let outcome = run::call(&mut idle.instance, input, gas_limit)?;
+        self.checkin(idle);
         Ok(outcome)
     }
 
-    fn checkout(&self) -> Result<Instance<CallState, HostError>, ExecutorError> {
+    fn checkout(&self) -> Result<Idle, ExecutorError> {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
-        if let Some(mut instance) = idle {
-            // A fresh instance is the same state, so a failed reset costs
-            // only time.
-            if instance.reset_memory().is_ok() {
-                return Ok(instance);
+        if let Some(mut idle) = idle {
+            let state = self.loads.0.read().unwrap_or_else(|p| p.into_inner());
+            // A fresh instance is the same state, so a stale or failed reset
+            // costs only time.
+            if idle.epoch == state.epoch && idle.instance.reset_memory().is_ok() {
+                return Ok(idle);
             }
         }
-        self.pre
+        let mut state = self.loads.0.write().unwrap_or_else(|p| p.into_inner());
+        if state.last != Some(self.hash) {
+            state.epoch += 1;
+            state.last = Some(self.hash);
+        }
+        let instance = self
+            .pre
             .instantiate()
-            .map_err(|e| ExecutorError::Vm(e.to_string()))
+            .map_err(|e| ExecutorError::Vm(e.to_string()))?;
+        Ok(Idle {
+            instance,
+            epoch: state.epoch,
+        })
     }
 
-    fn checkin(&self, instance: Instance<CallState, HostError>) {
-        let mut idle = self.idle.lock().expect("instance pool poisoned");
-        if idle.len() < self.max_idle {
-            idle.push(instance);
+    fn checkin(&self, idle: Idle) {
+        let mut pool = self.idle.lock().expect("instance pool poisoned");
+        if pool.len() < self.max_idle {
+            pool.push(idle);
         }
     }
 }
