@@ -141,10 +141,15 @@ pub const DEFAULT_GAS_LIMIT: u64 = 20_000_000_000;
 #[cfg(feature = "std")]
 const IDLE_INSTANCES_PER_MODULE: usize = 16;
 
+/// A backend's engine and its [`Loads`], made on first use, or why the
+/// backend cannot run here.
+#[cfg(feature = "std")]
+type EngineSlot = OnceLock<Result<(Engine, Arc<Loads>), String>>;
+
 /// Loads guest code, caches compiled modules and runs verifications.
 #[cfg(feature = "std")]
 pub struct Executor {
-    engines: [OnceLock<Result<(Engine, Arc<Loads>), String>>; 2],
+    engines: [EngineSlot; 2],
     pools: Mutex<HashMap<(CodeHash, Backend), Arc<Pool>>>,
     code: Code,
 }
