@@ -42,7 +42,7 @@ use cache::VerdictCache;
 use ligerito_executor::{Executor, ExecutorError};
 use metrics::Metrics;
 use prometheus_client::registry::Registry;
-use rate::RateLimiter;
+use rate::ClientLimiter;
 use shared::SharedCache;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -59,7 +59,7 @@ struct Shared {
     executor: Arc<Executor>,
     config: RpcConfig,
     workers: Workers,
-    rate: Option<RateLimiter>,
+    rate: Option<ClientLimiter>,
     cache: Option<VerdictCache>,
     tenants: Tenants,
     metrics: Metrics,
@@ -81,7 +81,7 @@ impl LigeritoRpc {
         );
         let rate = config
             .rate_limit
-            .map(|n| RateLimiter::new(n.get(), config.max_batch as u32));
+            .map(|n| ClientLimiter::new(n, config.max_batch as u32));
         let shared = config
             .shared_cache
             .as_ref()

@@ -7,7 +7,7 @@
 //! kept as SHA-256 digests, so a lookup's timing does not depend on how much
 //! of a key matched.
 
-use crate::rate::RateLimiter;
+use crate::rate::TenantLimiter;
 use hyper::{header, HeaderMap};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -38,7 +38,7 @@ pub struct KeyDigest([u8; 32]);
 pub struct Tenant {
     pub name: String,
     limits: Limits,
-    rate: Option<RateLimiter<()>>,
+    rate: Option<TenantLimiter>,
     quota: Option<Arc<Semaphore>>,
 }
 
@@ -60,17 +60,17 @@ impl Tenant {
         Self {
             name,
             limits,
-            rate: limits.rate_limit.map(|n| RateLimiter::new(n.get(), burst)),
+            rate: limits.rate_limit.map(|n| TenantLimiter::new(n, burst)),
             quota: limits
                 .max_concurrent
                 .map(|n| Arc::new(Semaphore::new(n.get() as usize))),
         }
     }
 
-    /// Takes `proofs` tokens from this tenant's bucket.
+    /// Takes `proofs` tokens from this tenant's limit.
     pub fn check_rate(&self, proofs: usize) -> Result<(), Refusal> {
         match &self.rate {
-            Some(limiter) if !limiter.try_take((), proofs) => {
+            Some(limiter) if !limiter.try_take(proofs) => {
                 Err(Refusal::RateLimited(limiter.per_second()))
             }
             _ => Ok(()),

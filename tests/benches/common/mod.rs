@@ -1,10 +1,15 @@
 //! What the harness's bench targets share: quick mode, memory readings from
-//! /proc and a small line chart written as SVG by hand (no plotting tools).
+//! /proc and a small line chart drawn as SVG with plotters.
 
 #![allow(dead_code)] // each bench target uses its own part of this module
 
-use std::fmt::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// `LIGERITO_BENCH_QUICK=1`: fewer sizes, runs and seconds, for a whole run
 /// in under a minute.
@@ -74,11 +79,15 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
+/// One line of a [`Chart`], its points as (x, y); points with y of 0 or
+/// less are left out.
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
 }
 
+/// A line chart: one line per series, a dot on each point, the legend on
+/// the right.
 pub struct Chart<'a> {
     pub title: &'a str,
     pub x_label: &'a str,
@@ -89,139 +98,134 @@ pub struct Chart<'a> {
     pub series: Vec<Series>,
 }
 
-const COLOURS: [&str; 4] = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
-// Canvas and margins, in pixels; the right margin holds the legend.
-const W: f64 = 720.0;
-const H: f64 = 420.0;
-const LEFT: f64 = 80.0;
-const RIGHT: f64 = 170.0;
-const TOP: f64 = 40.0;
-const BOTTOM: f64 = 60.0;
+/// matplotlib's first four colours, as the charts had before plotters.
+const COLOURS: [RGBColor; 4] = [
+    RGBColor(0x1f, 0x77, 0xb4),
+    RGBColor(0xd6, 0x27, 0x28),
+    RGBColor(0x2c, 0xa0, 0x2c),
+    RGBColor(0x94, 0x67, 0xbd),
+];
+const SIZE: (u32, u32) = (720, 420);
+/// The strip on the right that holds the legend: plotters draws its own
+/// legend inside the plot, over the lines.
+const LEGEND: u32 = 170;
+/// plotters' SVG backend writes a font's size divided by 1.24.
+const TITLE_FONT: f64 = 15.0 * 1.24;
+const FONT: f64 = 12.0 * 1.24;
 
 impl Chart<'_> {
-    pub fn to_svg(&self) -> String {
-        let points = self.series.iter().flat_map(|s| s.points.iter());
-        let (xs, ys): (Vec<f64>, Vec<f64>) = points.filter(|p| p.1 > 0.0).copied().unzip();
-        let (x0, x1) = bounds(&xs);
-        let scale_y = |y: f64| if self.log_y { y.log10() } else { y };
-        let (y0, y1) = if self.log_y {
-            let (lo, hi) = bounds(&ys);
-            (
-                lo.log10().floor(),
-                hi.log10().ceil().max(lo.log10().floor() + 1.0),
-            )
-        } else {
-            (0.0, nice_ceiling(bounds(&ys).1))
-        };
-        let px = |x: f64| LEFT + (x - x0) / (x1 - x0).max(f64::EPSILON) * (W - LEFT - RIGHT);
-        let py = |y: f64| H - BOTTOM - (scale_y(y) - y0) / (y1 - y0) * (H - TOP - BOTTOM);
-
-        let mut svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">
-<rect width="100%" height="100%" fill="white"/>
-<text x="{}" y="22" text-anchor="middle" font-size="15">{}</text>
-<text x="{}" y="{}" text-anchor="middle">{}</text>
-<text transform="translate(18 {}) rotate(-90)" text-anchor="middle">{}</text>
-"#,
-            (LEFT + W - RIGHT) / 2.0,
-            escape(self.title),
-            (LEFT + W - RIGHT) / 2.0,
-            H - 15.0,
-            escape(self.x_label),
-            (TOP + H - BOTTOM) / 2.0,
-            escape(self.y_label),
-        );
-        let y_ticks: Vec<f64> = if self.log_y {
-            (y0 as i32..=y1 as i32).map(|e| 10f64.powi(e)).collect()
-        } else {
-            (0..=5).map(|i| y1 * i as f64 / 5.0).collect()
-        };
-        for y in y_ticks {
-            let (right, at, label_x) = (W - RIGHT, py(y), LEFT - 6.0);
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{LEFT}" x2="{right}" y1="{at:.1}" y2="{at:.1}" stroke="#ddd"/><text x="{label_x}" y="{:.1}" text-anchor="end">{}</text>"##,
-                at + 4.0,
-                tick_label(y),
-            );
-        }
-        for (x, label) in &self.x_ticks {
-            let _ = writeln!(
-                svg,
-                r##"<line x1="{0:.1}" x2="{0:.1}" y1="{TOP}" y2="{1}" stroke="#eee"/><text x="{0:.1}" y="{2}" text-anchor="middle">{3}</text>"##,
-                px(*x),
-                H - BOTTOM,
-                H - BOTTOM + 18.0,
-                escape(label),
-            );
-        }
-        let _ = writeln!(
-            svg,
-            r#"<rect x="{LEFT}" y="{TOP}" width="{}" height="{}" fill="none" stroke="black"/>"#,
-            W - LEFT - RIGHT,
-            H - TOP - BOTTOM,
-        );
-        for (i, series) in self.series.iter().enumerate() {
-            let colour = COLOURS[i % COLOURS.len()];
-            let path: Vec<String> = series
-                .points
-                .iter()
-                .filter(|p| p.1 > 0.0)
-                .map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y)))
-                .collect();
-            let _ = writeln!(
-                svg,
-                r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"#,
-                path.join(" ")
-            );
-            for point in &path {
-                let (x, y) = point.split_once(',').expect("x,y");
-                let _ = writeln!(svg, r#"<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>"#);
-            }
-            let ly = TOP + 10.0 + 20.0 * i as f64;
-            let _ = writeln!(
-                svg,
-                r#"<line x1="{0}" x2="{1}" y1="{ly}" y2="{ly}" stroke="{colour}" stroke-width="2"/><text x="{2}" y="{3}">{4}</text>"#,
-                W - RIGHT + 10.0,
-                W - RIGHT + 30.0,
-                W - RIGHT + 36.0,
-                ly + 4.0,
-                escape(&series.name),
-            );
-        }
-        svg.push_str("</svg>\n");
-        svg
-    }
-
     /// Writes the chart to `plot_path(name)` and says where.
     pub fn write(&self, name: &str) {
         let path = plot_path(name);
-        std::fs::write(&path, self.to_svg()).expect("write the plot");
+        let (xs, ys): (Vec<f64>, Vec<f64>) = self.points().flat_map(|(_, p)| p).unzip();
+        let x_ticks: Vec<f64> = self.x_ticks.iter().map(|t| t.0).collect();
+        let (x0, x1) = bounds(xs.iter().chain(&x_ticks));
+        let x = Ticked {
+            axis: RangedCoordf64::from(x0..x1),
+            ticks: x_ticks,
+        };
+        let (y0, y1) = bounds(&ys);
+        let drawn = if self.log_y {
+            let lo = y0.log10().floor() as i32;
+            let hi = (y1.log10().ceil() as i32).max(lo + 1);
+            let y = Ticked {
+                axis: LogCoord::from((10f64.powi(lo)..10f64.powi(hi)).log_scale()),
+                ticks: (lo..=hi).map(|e| 10f64.powi(e)).collect(),
+            };
+            self.draw(&path, x, y)
+        } else {
+            self.draw(&path, x, RangedCoordf64::from(0.0..y1 * 1.1))
+        };
+        drawn.expect("draw the plot");
         eprintln!("plot: {}", path.display());
+    }
+
+    fn draw<X, Y>(&self, path: &Path, x: X, y: Y) -> Result<(), Box<dyn std::error::Error>>
+    where
+        X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    {
+        let root = SVGBackend::new(path, SIZE).into_drawing_area();
+        root.fill(&WHITE)?;
+        let (plot, legend) = root.split_horizontally(SIZE.0 - LEGEND);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(self.title, ("sans-serif", TITLE_FONT))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x, y)?;
+        let x_label = |x: &f64| {
+            let tick = self.x_ticks.iter().find(|t| t.0 == *x);
+            tick.map_or_else(String::new, |t| t.1.clone())
+        };
+        chart
+            .configure_mesh()
+            .x_desc(self.x_label)
+            .y_desc(self.y_label)
+            .x_label_formatter(&x_label)
+            .y_label_formatter(&|y| tick_label(*y))
+            .y_labels(6)
+            .label_style(("sans-serif", FONT))
+            .axis_desc_style(("sans-serif", FONT))
+            .light_line_style(TRANSPARENT)
+            .draw()?;
+        let font = TextStyle::from(("sans-serif", FONT).into_font());
+        let font = font.pos(Pos::new(HPos::Left, VPos::Center));
+        for (i, (colour, (name, points))) in COLOURS.iter().cycle().zip(self.points()).enumerate() {
+            let style = colour.filled().stroke_width(2);
+            chart.draw_series(LineSeries::new(points, style).point_size(3))?;
+            let y = 40 + 20 * i as i32;
+            legend.draw(&PathElement::new([(0, y), (20, y)], style))?;
+            legend.draw(&Text::new(name, (26, y), &font))?;
+        }
+        root.present()?;
+        Ok(())
+    }
+
+    /// Each series' name and the points that can be drawn.
+    fn points(&self) -> impl Iterator<Item = (&str, Vec<(f64, f64)>)> {
+        self.series.iter().map(|s| {
+            let points = s.points.iter().filter(|p| p.1 > 0.0).copied().collect();
+            (s.name.as_str(), points)
+        })
     }
 }
 
-fn bounds(values: &[f64]) -> (f64, f64) {
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+/// An axis with ticks where the chart says. plotters' own
+/// `with_key_points` has no `ValueFormatter`, which a mesh needs (0.3.7).
+struct Ticked<A> {
+    axis: A,
+    ticks: Vec<f64>,
+}
+
+impl<A: Ranged<ValueType = f64>> Ranged for Ticked<A> {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.axis.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.axis.range()
+    }
+}
+
+fn bounds<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .into_iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
     if lo.is_finite() {
         (lo, hi)
     } else {
         (0.0, 1.0)
     }
-}
-
-/// The smallest 1, 2 or 5 times a power of ten at or above `y`.
-fn nice_ceiling(y: f64) -> f64 {
-    if y <= 0.0 {
-        return 1.0;
-    }
-    let power = 10f64.powf(y.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&c| c >= y)
-        .unwrap_or(10.0 * power)
 }
 
 fn tick_label(y: f64) -> String {
@@ -233,10 +237,4 @@ fn tick_label(y: f64) -> String {
             .trim_end_matches('.')
             .into()
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
