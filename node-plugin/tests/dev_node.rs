@@ -368,3 +368,88 @@ async fn the_verifier_rest_routes_and_page_are_served_beside_json_rpc() {
     node.stop().await;
     std::fs::remove_dir_all(base).unwrap();
 }
+
+/// Every key in `value`, nested ones included.
+fn keys(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, value)| std::iter::once(key.clone()).chain(keys(value)))
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(keys).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// docs/RPC.md "Casing": on the node's port, the verifier service's objects
+/// are snake_case (the original REST API's, as its routes answer them) and
+/// everything else is camelCase (Substrate's). A method added to the port
+/// fails here until it is given a side.
+#[tokio::test]
+async fn every_object_the_port_answers_follows_the_casing_rule() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-case-{}", std::process::id()));
+    let node = RunningNode::start(&base).await;
+    let genesis = node.genesis().await;
+    let proof = format!("0x{}", hex::encode(proof_with_seed(12, 31)));
+    let xt = node.verify_xt(0, proof_with_seed(12, 31), genesis).await;
+    let _: String = node.call("author_submitExtrinsic", rpc_params![xt]).await;
+    while node
+        .call::<HeaderJson>("chain_getHeader", rpc_params![])
+        .await
+        .number
+        != "0x1"
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let snake = |key: &str| {
+        key.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let camel = |key: &str| {
+        key.bytes().all(|b| b.is_ascii_alphanumeric())
+            && key.starts_with(|c: char| c.is_ascii_lowercase())
+    };
+    let methods: Value = node.call("rpc_methods", rpc_params![]).await;
+    let mut checked = 0;
+    for method in methods["methods"].as_array().unwrap() {
+        let method = method.as_str().unwrap();
+        let (params, rule): (_, &dyn Fn(&str) -> bool) = match method {
+            "ligerito_verify" => (rpc_params![proof.clone(), 12], &snake),
+            "ligerito_verifyBatch" => (
+                rpc_params![serde_json::json!([{"proof": proof, "log_size": 12}])],
+                &snake,
+            ),
+            "ligerito_config" => (rpc_params![], &snake),
+            "chain_getHeader" | "chain_getBlock" | "system_health" | "rpc_methods" => {
+                (rpc_params![], &camel)
+            }
+            "ligerito_blockReceipt" => (rpc_params![1], &camel),
+            // hex strings, numbers, names or lists of them
+            "author_submitExtrinsic"
+            | "author_pendingExtrinsics"
+            | "chain_getBlockHash"
+            | "chain_getFinalizedHead"
+            | "state_getStorage"
+            | "system_name"
+            | "system_version"
+            | "system_chain"
+            | "system_accountNextIndex"
+            | "ligerito_genesisHash" => continue,
+            // headers, checked as chain_getHeader's
+            "chain_subscribeNewHeads" | "chain_unsubscribeNewHeads" => continue,
+            // scale-info's own serialization of the metadata
+            "state_getMetadata" => continue,
+            other => panic!("{other}: give it a side of the casing rule (docs/RPC.md)"),
+        };
+        let answer: Value = node.call(method, params).await;
+        let keys = keys(&answer);
+        assert!(!keys.is_empty(), "{method}: {answer}");
+        for key in keys {
+            assert!(rule(&key), "{method} answers {key:?}: {answer}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 8);
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
