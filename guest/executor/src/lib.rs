@@ -2,7 +2,10 @@
 //!
 //! One [`Executor`] is shared by everything in a process that verifies: it
 //! compiles each guest blob once per backend (cached by the blob's SHA-256)
-//! and keeps a pool of idle instances per module, reset between calls.
+//! and keeps a pool of idle instances per module, reset between calls. Keep
+//! it one: on the compiler each executor's engine pins threads to cores
+//! without knowing of another's, and here host calls stalled for
+//! milliseconds while two were in use.
 //! Every run is gas-metered synchronously, so the verdict and the gas used
 //! depend only on the code, the input and the gas limit, on both backends.
 //!
