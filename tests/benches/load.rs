@@ -245,6 +245,29 @@ fn rpc() {
         .build()
         .expect("tokio runtime");
     let executor = Arc::new(Executor::new());
+    // The executor's warm verify, the floor a call over the network is held to.
+    let guest_ms = {
+        let run = || {
+            executor
+                .verify(
+                    LOG_SIZE,
+                    &proof.raw,
+                    DEFAULT_GAS_LIMIT,
+                    Backend::preferred(),
+                )
+                .expect("executor")
+        };
+        assert!(run().is_valid());
+        let mut times: Vec<f64> = (0..51)
+            .map(|_| {
+                let start = Instant::now();
+                run();
+                start.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        common::median(&times)
+    };
     // The proof and the guest are ready; what follows is the server's own peak.
     let peak_reset = common::reset_peak();
     let rss_before = status_kib("VmRSS");
@@ -256,7 +279,8 @@ fn rpc() {
     println!("| workers | clients | transport | calls | throughput | p50 | p99 |");
     println!("|---|---|---|---|---|---|---|");
     let mut series = Vec::new();
-    // Per workers and clients: REST binary's throughput and p50 over JSON-RPC hex's.
+    // Per workers and clients: REST binary's throughput and p50 over JSON-RPC hex's,
+    // and binary's own p50 and throughput.
     let mut ratios = Vec::new();
     for workers in worker_counts() {
         let mut points = Transport::ALL.map(|_| Vec::new());
@@ -309,6 +333,7 @@ fn rpc() {
                     clients,
                     binary.throughput() / hex.throughput(),
                     percentile(&binary.latencies, 50.0) / percentile(&hex.latencies, 50.0),
+                    (percentile(&binary.latencies, 50.0), binary.throughput()),
                 ));
                 for (points, load) in points.iter_mut().zip(&loads) {
                     points.push((clients as f64, load.throughput()));
@@ -329,11 +354,21 @@ fn rpc() {
             });
         }
     }
-    println!("\nREST binary against JSON-RPC hex, within this run:\n");
-    println!("| workers | clients | throughput, binary / hex | p50 latency, binary / hex |");
-    println!("|---|---|---|---|");
-    for (workers, clients, throughput, p50) in ratios {
-        println!("| {workers} | {clients} | {throughput:.2} | {p50:.2} |");
+    println!(
+        "\nREST binary against JSON-RPC hex, and against the executor's warm verify \
+         ({guest_ms:.2} ms, median of 51), within this run:\n"
+    );
+    println!(
+        "| workers | clients | throughput, binary / hex | p50 latency, binary / hex | \
+         binary p50 / guest | binary throughput x guest / workers |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (workers, clients, throughput, p50, binary) in ratios {
+        println!(
+            "| {workers} | {clients} | {throughput:.2} | {p50:.2} | {:.2} | {:.2} |",
+            binary.0 / guest_ms,
+            binary.1 * guest_ms / 1e3 / workers as f64,
+        );
     }
     if let (true, Some(before), Some(peak)) = (peak_reset, rss_before, status_kib("VmHWM")) {
         println!(
