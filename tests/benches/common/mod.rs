@@ -105,10 +105,10 @@ const COLOURS: [RGBColor; 4] = [
     RGBColor(0x2c, 0xa0, 0x2c),
     RGBColor(0x94, 0x67, 0xbd),
 ];
-const SIZE: (u32, u32) = (720, 420);
+const SIZE: (u32, u32) = (760, 420);
 /// The strip on the right that holds the legend: plotters draws its own
 /// legend inside the plot, over the lines.
-const LEGEND: u32 = 170;
+const LEGEND: u32 = 200;
 /// plotters' SVG backend writes a font's size divided by 1.24.
 const TITLE_FONT: f64 = 15.0 * 1.24;
 const FONT: f64 = 12.0 * 1.24;
