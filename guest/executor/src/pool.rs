@@ -16,7 +16,7 @@ use crate::host::CallState;
 use crate::kernels::HostError;
 use crate::{run, Code, CodeHash, ExecutorError, Outcome};
 use polkavm::{Engine, Instance, InstancePre, ModuleConfig};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// What has allocated an engine's shared memory: the count of such events,
 /// and the module whose instance was loaded last.
@@ -32,7 +32,7 @@ struct LoadState {
 pub struct Pool {
     pre: InstancePre<CallState, HostError>,
     hash: CodeHash,
-    loads: std::sync::Arc<Loads>,
+    loads: Arc<Loads>,
     idle: Mutex<Vec<Idle>>,
     max_idle: usize,
 }
@@ -46,7 +46,7 @@ struct Idle {
 impl Pool {
     pub fn new(
         engine: &Engine,
-        loads: std::sync::Arc<Loads>,
+        loads: Arc<Loads>,
         config: &ModuleConfig,
         code: &Code,
         max_idle: usize,
