@@ -96,6 +96,17 @@ fn same_seed_gives_the_same_proof() {
 }
 
 #[test]
+fn proves_the_same_bytes_with_and_without_the_cpus_carry_less_multiply() {
+    let soft = Command::new(env!("CARGO_BIN_EXE_ligerito-node"))
+        .args(["prove", "--size", "16", "--random", "--seed", "7"])
+        .env("LIGERITO_SOFT_MULTIPLY", "1")
+        .output()
+        .unwrap();
+    assert!(soft.status.success());
+    assert_eq!(soft.stdout, proof("16"));
+}
+
+#[test]
 fn exits_1_for_an_invalid_proof() {
     let mut bytes = proof("12");
     bytes[20] ^= 1; // inside the initial commitment's Merkle root

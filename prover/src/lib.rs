@@ -3,6 +3,11 @@
 //! `ligerito prove --size N` proves with a SHA-256 transcript seeded with 0
 //! and writes the proof with bincode 1; so does [`prove`], for every size the
 //! verifier supports (12 and 16 with upstream's hardcoded configurations).
+//!
+//! Upstream picks its carry-less multiply at compile time, so a build for any
+//! x86-64 proved in software, about 14 times slower; the workspace's copy of
+//! `ligerito-binary-fields` (third_party/) picks it at run time. Same bytes
+//! either way; `LIGERITO_SOFT_MULTIPLY=1` forces the software path.
 
 use ligerito::transcript::FiatShamir;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
@@ -87,4 +92,16 @@ pub fn random_polynomial(log_size: u32, seed: u64) -> Vec<BinaryElem32> {
     (0..1usize << log_size)
         .map(|_| BinaryElem32::from(rng.gen::<u32>()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn proves_with_the_cpus_carry_less_multiply_where_it_has_one() {
+        let has = std::is_x86_feature_detected!("pclmulqdq")
+            && std::is_x86_feature_detected!("sse4.1")
+            && std::env::var_os("LIGERITO_SOFT_MULTIPLY").is_none();
+        assert_eq!(ligerito_binary_fields::simd::clmul_available(), has);
+    }
 }

@@ -2,28 +2,35 @@
 use crate::elem::BinaryElem32;
 use crate::poly::{BinaryPoly128, BinaryPoly256, BinaryPoly64};
 
+/// Whether the x86-64 carry-less multiply paths may run: PCLMULQDQ and SSE4.1
+/// enabled at compile time, or (with `std`) found on this CPU at run time,
+/// unless the `LIGERITO_SOFT_MULTIPLY` environment variable is set (the
+/// software paths then run, as on a CPU without them; same results).
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[inline]
+pub fn clmul_available() -> bool {
+    #[cfg(all(target_feature = "pclmulqdq", target_feature = "sse4.1"))]
+    return true;
+    #[cfg(all(feature = "std", not(all(target_feature = "pclmulqdq", target_feature = "sse4.1"))))]
+    {
+        static CLMUL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        return *CLMUL.get_or_init(|| {
+            std::env::var_os("LIGERITO_SOFT_MULTIPLY").is_none()
+                && std::is_x86_feature_detected!("pclmulqdq")
+                && std::is_x86_feature_detected!("sse4.1")
+        });
+    }
+    #[allow(unreachable_code)]
+    false
+}
+
 // 64x64 -> 128 bit carryless multiplication
 pub fn carryless_mul_64(a: BinaryPoly64, b: BinaryPoly64) -> BinaryPoly128 {
     // x86_64 with PCLMULQDQ
-    #[cfg(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    ))]
-    {
-        use core::arch::x86_64::*;
-
-        unsafe {
-            let a_vec = _mm_set_epi64x(0, a.value() as i64);
-            let b_vec = _mm_set_epi64x(0, b.value() as i64);
-
-            let result = _mm_clmulepi64_si128(a_vec, b_vec, 0x00);
-
-            let lo = _mm_extract_epi64(result, 0) as u64;
-            let hi = _mm_extract_epi64(result, 1) as u64;
-
-            return BinaryPoly128::new(((hi as u128) << 64) | (lo as u128));
-        }
+    #[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+    if clmul_available() {
+        // SAFETY: the CPU has PCLMULQDQ and SSE4.1.
+        return unsafe { carryless_mul_64_clmul(a, b) };
     }
 
     // WASM with SIMD128
@@ -37,22 +44,31 @@ pub fn carryless_mul_64(a: BinaryPoly64, b: BinaryPoly64) -> BinaryPoly128 {
     }
 
     // Software fallback for other platforms
-    #[cfg(not(any(
-        all(
-            feature = "hardware-accel",
-            target_arch = "x86_64",
-            target_feature = "pclmulqdq"
-        ),
-        all(
-            feature = "hardware-accel",
-            target_arch = "wasm32",
-            target_feature = "simd128"
-        )
+    #[cfg(not(all(
+        feature = "hardware-accel",
+        target_arch = "wasm32",
+        target_feature = "simd128"
     )))]
     {
         // software fallback
         carryless_mul_64_soft(a, b)
     }
+}
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
+unsafe fn carryless_mul_64_clmul(a: BinaryPoly64, b: BinaryPoly64) -> BinaryPoly128 {
+    use core::arch::x86_64::*;
+
+    let a_vec = _mm_set_epi64x(0, a.value() as i64);
+    let b_vec = _mm_set_epi64x(0, b.value() as i64);
+
+    let result = _mm_clmulepi64_si128(a_vec, b_vec, 0x00);
+
+    let lo = _mm_extract_epi64(result, 0) as u64;
+    let hi = _mm_extract_epi64(result, 1) as u64;
+
+    BinaryPoly128::new(((hi as u128) << 64) | (lo as u128))
 }
 
 // software implementation for 64x64 using lookup tables
@@ -254,64 +270,58 @@ fn mul_32x32_to_64_lut(a: u32, b: u32) -> u64 {
 
 // 128x128 -> 128 bit carryless multiplication (truncated)
 pub fn carryless_mul_128(a: BinaryPoly128, b: BinaryPoly128) -> BinaryPoly128 {
-    #[cfg(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    ))]
-    {
-        use core::arch::x86_64::*;
-
-        unsafe {
-            // split inputs into 64-bit halves
-            let a_lo = a.value() as u64;
-            let a_hi = (a.value() >> 64) as u64;
-            let b_lo = b.value() as u64;
-            let b_hi = (b.value() >> 64) as u64;
-
-            // perform 3 64x64->128 bit multiplications (skip hi*hi for truncated result)
-            let lo_lo = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_lo as i64),
-                _mm_set_epi64x(0, b_lo as i64),
-                0x00,
-            );
-
-            let lo_hi = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_lo as i64),
-                _mm_set_epi64x(0, b_hi as i64),
-                0x00,
-            );
-
-            let hi_lo = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_hi as i64),
-                _mm_set_epi64x(0, b_lo as i64),
-                0x00,
-            );
-
-            // extract 128-bit results - fix the overflow by casting to u128 first
-            let r0 = (_mm_extract_epi64(lo_lo, 0) as u64) as u128
-                | ((_mm_extract_epi64(lo_lo, 1) as u64) as u128) << 64;
-            let r1 = (_mm_extract_epi64(lo_hi, 0) as u64) as u128
-                | ((_mm_extract_epi64(lo_hi, 1) as u64) as u128) << 64;
-            let r2 = (_mm_extract_epi64(hi_lo, 0) as u64) as u128
-                | ((_mm_extract_epi64(hi_lo, 1) as u64) as u128) << 64;
-
-            // combine: result = r0 + (r1 << 64) + (r2 << 64)
-            let result = r0 ^ (r1 << 64) ^ (r2 << 64);
-
-            return BinaryPoly128::new(result);
-        }
+    #[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+    if clmul_available() {
+        // SAFETY: the CPU has PCLMULQDQ and SSE4.1.
+        return unsafe { carryless_mul_128_clmul(a, b) };
     }
 
-    #[cfg(not(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    )))]
-    {
-        // software fallback
-        carryless_mul_128_soft(a, b)
-    }
+    // software fallback
+    carryless_mul_128_soft(a, b)
+}
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
+unsafe fn carryless_mul_128_clmul(a: BinaryPoly128, b: BinaryPoly128) -> BinaryPoly128 {
+    use core::arch::x86_64::*;
+
+    // split inputs into 64-bit halves
+    let a_lo = a.value() as u64;
+    let a_hi = (a.value() >> 64) as u64;
+    let b_lo = b.value() as u64;
+    let b_hi = (b.value() >> 64) as u64;
+
+    // perform 3 64x64->128 bit multiplications (skip hi*hi for truncated result)
+    let lo_lo = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_lo as i64),
+        _mm_set_epi64x(0, b_lo as i64),
+        0x00,
+    );
+
+    let lo_hi = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_lo as i64),
+        _mm_set_epi64x(0, b_hi as i64),
+        0x00,
+    );
+
+    let hi_lo = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_hi as i64),
+        _mm_set_epi64x(0, b_lo as i64),
+        0x00,
+    );
+
+    // extract 128-bit results - fix the overflow by casting to u128 first
+    let r0 = (_mm_extract_epi64(lo_lo, 0) as u64) as u128
+        | ((_mm_extract_epi64(lo_lo, 1) as u64) as u128) << 64;
+    let r1 = (_mm_extract_epi64(lo_hi, 0) as u64) as u128
+        | ((_mm_extract_epi64(lo_hi, 1) as u64) as u128) << 64;
+    let r2 = (_mm_extract_epi64(hi_lo, 0) as u64) as u128
+        | ((_mm_extract_epi64(hi_lo, 1) as u64) as u128) << 64;
+
+    // combine: result = r0 + (r1 << 64) + (r2 << 64)
+    let result = r0 ^ (r1 << 64) ^ (r2 << 64);
+
+    BinaryPoly128::new(result)
 }
 
 // software implementation for 128x128 truncated
@@ -333,85 +343,79 @@ fn carryless_mul_128_soft(a: BinaryPoly128, b: BinaryPoly128) -> BinaryPoly128 {
 
 // 128x128 -> 256 bit full multiplication
 pub fn carryless_mul_128_full(a: BinaryPoly128, b: BinaryPoly128) -> BinaryPoly256 {
-    #[cfg(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    ))]
-    {
-        use core::arch::x86_64::*;
-
-        unsafe {
-            let a_lo = a.value() as u64;
-            let a_hi = (a.value() >> 64) as u64;
-            let b_lo = b.value() as u64;
-            let b_hi = (b.value() >> 64) as u64;
-
-            // 4 multiplications
-            let lo_lo = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_lo as i64),
-                _mm_set_epi64x(0, b_lo as i64),
-                0x00,
-            );
-
-            let lo_hi = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_lo as i64),
-                _mm_set_epi64x(0, b_hi as i64),
-                0x00,
-            );
-
-            let hi_lo = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_hi as i64),
-                _mm_set_epi64x(0, b_lo as i64),
-                0x00,
-            );
-
-            let hi_hi = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, a_hi as i64),
-                _mm_set_epi64x(0, b_hi as i64),
-                0x00,
-            );
-
-            // extract and combine
-            let r0_lo = _mm_extract_epi64(lo_lo, 0) as u64;
-            let r0_hi = _mm_extract_epi64(lo_lo, 1) as u64;
-            let r1_lo = _mm_extract_epi64(lo_hi, 0) as u64;
-            let r1_hi = _mm_extract_epi64(lo_hi, 1) as u64;
-            let r2_lo = _mm_extract_epi64(hi_lo, 0) as u64;
-            let r2_hi = _mm_extract_epi64(hi_lo, 1) as u64;
-            let r3_lo = _mm_extract_epi64(hi_hi, 0) as u64;
-            let r3_hi = _mm_extract_epi64(hi_hi, 1) as u64;
-
-            // build 256-bit result
-            let mut lo = r0_lo as u128 | ((r0_hi as u128) << 64);
-            let mut hi = 0u128;
-
-            // add r1 << 64
-            lo ^= (r1_lo as u128) << 64;
-            hi ^= (r1_lo as u128) >> 64;
-            hi ^= r1_hi as u128;
-
-            // add r2 << 64
-            lo ^= (r2_lo as u128) << 64;
-            hi ^= (r2_lo as u128) >> 64;
-            hi ^= r2_hi as u128;
-
-            // add r3 << 128
-            hi ^= r3_lo as u128 | ((r3_hi as u128) << 64);
-
-            return BinaryPoly256::from_parts(hi, lo);
-        }
+    #[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+    if clmul_available() {
+        // SAFETY: the CPU has PCLMULQDQ and SSE4.1.
+        return unsafe { carryless_mul_128_full_clmul(a, b) };
     }
 
-    #[cfg(not(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    )))]
-    {
-        // software fallback
-        carryless_mul_128_full_soft(a, b)
-    }
+    // software fallback
+    carryless_mul_128_full_soft(a, b)
+}
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
+unsafe fn carryless_mul_128_full_clmul(a: BinaryPoly128, b: BinaryPoly128) -> BinaryPoly256 {
+    use core::arch::x86_64::*;
+
+    let a_lo = a.value() as u64;
+    let a_hi = (a.value() >> 64) as u64;
+    let b_lo = b.value() as u64;
+    let b_hi = (b.value() >> 64) as u64;
+
+    // 4 multiplications
+    let lo_lo = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_lo as i64),
+        _mm_set_epi64x(0, b_lo as i64),
+        0x00,
+    );
+
+    let lo_hi = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_lo as i64),
+        _mm_set_epi64x(0, b_hi as i64),
+        0x00,
+    );
+
+    let hi_lo = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_hi as i64),
+        _mm_set_epi64x(0, b_lo as i64),
+        0x00,
+    );
+
+    let hi_hi = _mm_clmulepi64_si128(
+        _mm_set_epi64x(0, a_hi as i64),
+        _mm_set_epi64x(0, b_hi as i64),
+        0x00,
+    );
+
+    // extract and combine
+    let r0_lo = _mm_extract_epi64(lo_lo, 0) as u64;
+    let r0_hi = _mm_extract_epi64(lo_lo, 1) as u64;
+    let r1_lo = _mm_extract_epi64(lo_hi, 0) as u64;
+    let r1_hi = _mm_extract_epi64(lo_hi, 1) as u64;
+    let r2_lo = _mm_extract_epi64(hi_lo, 0) as u64;
+    let r2_hi = _mm_extract_epi64(hi_lo, 1) as u64;
+    let r3_lo = _mm_extract_epi64(hi_hi, 0) as u64;
+    let r3_hi = _mm_extract_epi64(hi_hi, 1) as u64;
+
+    // build 256-bit result
+    let mut lo = r0_lo as u128 | ((r0_hi as u128) << 64);
+    let mut hi = 0u128;
+
+    // add r1 << 64
+    lo ^= (r1_lo as u128) << 64;
+    hi ^= (r1_lo as u128) >> 64;
+    hi ^= r1_hi as u128;
+
+    // add r2 << 64
+    lo ^= (r2_lo as u128) << 64;
+    hi ^= (r2_lo as u128) >> 64;
+    hi ^= r2_hi as u128;
+
+    // add r3 << 128
+    hi ^= r3_lo as u128 | ((r3_hi as u128) << 64);
+
+    BinaryPoly256::from_parts(hi, lo)
 }
 
 // software implementation for 128x128 full
@@ -466,25 +470,15 @@ pub fn batch_mul_gf128(a: &[BinaryElem128], b: &[BinaryElem128], out: &mut [Bina
     assert_eq!(a.len(), b.len());
     assert_eq!(a.len(), out.len());
 
-    #[cfg(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    ))]
-    {
-        return batch_mul_gf128_hw(a, b, out);
+    #[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+    if clmul_available() {
+        // SAFETY: the CPU has PCLMULQDQ and SSE4.1.
+        return unsafe { batch_mul_gf128_hw(a, b, out) };
     }
 
-    #[cfg(not(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    )))]
-    {
-        // scalar fallback
-        for i in 0..a.len() {
-            out[i] = a[i].mul(&b[i]);
-        }
+    // scalar fallback
+    for i in 0..a.len() {
+        out[i] = a[i].mul(&b[i]);
     }
 }
 
@@ -500,16 +494,13 @@ pub fn batch_add_gf128(a: &[BinaryElem128], b: &[BinaryElem128], out: &mut [Bina
 }
 
 // pclmulqdq-based batch multiply for x86_64
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
-fn batch_mul_gf128_hw(a: &[BinaryElem128], b: &[BinaryElem128], out: &mut [BinaryElem128]) {
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
+unsafe fn batch_mul_gf128_hw(a: &[BinaryElem128], b: &[BinaryElem128], out: &mut [BinaryElem128]) {
     for i in 0..a.len() {
         let a_poly = a[i].poly();
         let b_poly = b[i].poly();
-        let product = carryless_mul_128_full(a_poly, b_poly);
+        let product = carryless_mul_128_full_clmul(a_poly, b_poly);
         let reduced = reduce_gf128(product);
         out[i] = BinaryElem128::from_value(reduced.value());
     }
@@ -543,11 +534,7 @@ pub fn reduce_gf128(product: BinaryPoly256) -> BinaryPoly128 {
 
 /// Vectorized FFT butterfly for GF(2^32) with tiered fallback
 /// Tries: AVX-512 (8 elements) -> AVX2 (4 elements) -> SSE (2 elements) -> scalar
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", feature = "std"))]
 pub fn fft_butterfly_gf32_avx512(
     u: &mut [BinaryElem32],
     w: &mut [BinaryElem32],
@@ -582,11 +569,7 @@ pub fn fft_butterfly_gf32_avx512(
 /// AVX-512 implementation using 512-bit VPCLMULQDQ
 /// Processes 8 elements at once using full 512-bit vectors
 /// Requires Rust 1.89+ for _mm512_extracti64x4_epi64
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 #[target_feature(enable = "avx512f,vpclmulqdq")]
 unsafe fn fft_butterfly_gf32_avx512_impl(
     u: &mut [BinaryElem32],
@@ -693,11 +676,7 @@ fn reduce_gf32_inline(p: u64) -> u64 {
 /// AVX2 vectorized FFT butterfly operation for GF(2^32)
 /// Processes 4 elements at once using 256-bit VPCLMULQDQ
 /// For CPUs with AVX2 but not AVX-512
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 #[target_feature(enable = "avx2,vpclmulqdq")]
 unsafe fn fft_butterfly_gf32_avx2_impl(
     u: &mut [BinaryElem32],
@@ -770,11 +749,7 @@ unsafe fn fft_butterfly_gf32_avx2_impl(
 
 /// Force AVX-512 path (for benchmarking)
 /// Panics if AVX-512 + VPCLMULQDQ not available
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", feature = "std"))]
 pub fn fft_butterfly_gf32_avx512_only(
     u: &mut [BinaryElem32],
     w: &mut [BinaryElem32],
@@ -789,11 +764,7 @@ pub fn fft_butterfly_gf32_avx512_only(
 
 /// Force AVX2 path (for benchmarking)
 /// Panics if AVX2 + VPCLMULQDQ not available
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", feature = "std"))]
 pub fn fft_butterfly_gf32_avx2_only(
     u: &mut [BinaryElem32],
     w: &mut [BinaryElem32],
@@ -809,12 +780,21 @@ pub fn fft_butterfly_gf32_avx2_only(
 /// SSE vectorized FFT butterfly operation for GF(2^32)
 /// computes: u[i] = u[i] + lambda*w[i]; w[i] = w[i] + u[i]
 /// processes 2 elements at a time using SSE/AVX
-#[cfg(all(
-    feature = "hardware-accel",
-    target_arch = "x86_64",
-    target_feature = "pclmulqdq"
-))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
 pub fn fft_butterfly_gf32_sse(
+    u: &mut [BinaryElem32],
+    w: &mut [BinaryElem32],
+    lambda: BinaryElem32,
+) {
+    assert!(clmul_available(), "PCLMULQDQ + SSE4.1 required");
+    // SAFETY: just checked.
+    unsafe { fft_butterfly_gf32_sse_impl(u, w, lambda) }
+}
+
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
+#[allow(unused_unsafe)]
+unsafe fn fft_butterfly_gf32_sse_impl(
     u: &mut [BinaryElem32],
     w: &mut [BinaryElem32],
     lambda: BinaryElem32,
@@ -902,12 +882,8 @@ pub fn fft_butterfly_gf32_scalar(
 
 /// dispatch FFT butterfly to best available SIMD version
 pub fn fft_butterfly_gf32(u: &mut [BinaryElem32], w: &mut [BinaryElem32], lambda: BinaryElem32) {
-    #[cfg(all(
-        feature = "hardware-accel",
-        target_arch = "x86_64",
-        target_feature = "pclmulqdq"
-    ))]
-    {
+    #[cfg(all(feature = "hardware-accel", target_arch = "x86_64", feature = "std"))]
+    if clmul_available() {
         // Try AVX-512 first (runtime detection), fallback to SSE
         return fft_butterfly_gf32_avx512(u, w, lambda);
     }
@@ -921,17 +897,10 @@ pub fn fft_butterfly_gf32(u: &mut [BinaryElem32], w: &mut [BinaryElem32], lambda
         return fft_butterfly_gf32_wasm_simd(u, w, lambda);
     }
 
-    #[cfg(not(any(
-        all(
-            feature = "hardware-accel",
-            target_arch = "x86_64",
-            target_feature = "pclmulqdq"
-        ),
-        all(
-            feature = "hardware-accel",
-            target_arch = "wasm32",
-            target_feature = "simd128"
-        )
+    #[cfg(not(all(
+        feature = "hardware-accel",
+        target_arch = "wasm32",
+        target_feature = "simd128"
     )))]
     {
         fft_butterfly_gf32_scalar(u, w, lambda)
@@ -1148,11 +1117,10 @@ pub fn fft_butterfly_gf32_fast(u: &mut [BinaryElem32], w: &mut [BinaryElem32], l
     #[cfg(all(
         feature = "hardware-accel",
         target_arch = "x86_64",
-        target_feature = "pclmulqdq",
         not(all(target_feature = "avx512f", target_feature = "vpclmulqdq"))
     ))]
-    {
-        // SAFETY: pclmulqdq (and SSE4.1-free intrinsics) enabled at compile time
+    if clmul_available() {
+        // SAFETY: the CPU has PCLMULQDQ and SSE4.1.
         unsafe { butterfly_sse(u, w, lambda) };
         return;
     }
@@ -1164,8 +1132,9 @@ pub fn fft_butterfly_gf32_fast(u: &mut [BinaryElem32], w: &mut [BinaryElem32], l
     fft_butterfly_gf32_scalar(u, w, lambda)
 }
 
-#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
-#[inline(always)]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[inline]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
 unsafe fn reduce_lanes_128(p: core::arch::x86_64::__m128i) -> core::arch::x86_64::__m128i {
     use core::arch::x86_64::*;
     let hi = _mm_srli_epi64(p, 32);
@@ -1182,15 +1151,17 @@ unsafe fn reduce_lanes_128(p: core::arch::x86_64::__m128i) -> core::arch::x86_64
     r
 }
 
-#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
-#[inline(always)]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[inline]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
 unsafe fn clmul_reduce_scalar(lambda: u32, w: u32) -> u32 {
     use core::arch::x86_64::*;
     let p = _mm_clmulepi64_si128(_mm_cvtsi64_si128(lambda as i64), _mm_cvtsi64_si128(w as i64), 0x00);
     reduce_gf32_inline(_mm_cvtsi128_si64(p) as u64) as u32
 }
 
-#[cfg(all(feature = "hardware-accel", target_arch = "x86_64", target_feature = "pclmulqdq"))]
+#[cfg(all(feature = "hardware-accel", target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq,sse4.1")]
 unsafe fn butterfly_sse(u: &mut [BinaryElem32], w: &mut [BinaryElem32], lambda: BinaryElem32) {
     use core::arch::x86_64::*;
     let n = u.len();
