@@ -58,6 +58,16 @@ pub fn kilogas(gas: u64) -> u32 {
     u32::try_from(gas.div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
+/// The least reference time `verify` is charged per unit of gas, in
+/// picoseconds: the runtime module's, the slowest per gas of the 2^20 proof
+/// shapes and each kernel's worst case, timed on the executor a node runs the
+/// guest on (`ligerito_runtime::weights`, its command in its header). The gas
+/// benchmark runs a valid proof on the committed verifier (about 98 ps per
+/// gas via the host, 2026-12-05), and code root could set instead, a kernel's
+/// worst shape called over and over, can take longer per gas. Interpreted in
+/// the runtime the benchmark's slope is far above it (2.2 ns).
+pub const LEAST_PICOS_PER_GAS: u64 = ligerito_runtime::weights::PICOS_PER_GAS;
+
 /// How many times the benchmarked code the longest code is.
 const SET_CODE_SCALE: u64 =
     (MAX_CODE_LEN as u64).div_ceil(ligerito_executor::REFERENCE_BLOB.len() as u64);
@@ -325,11 +335,17 @@ pub mod pallet {
 
         /// `verify`'s weight for a proof of `proof_len` bytes and `gas`: the
         /// bytes benchmark, which has the call's fixed costs and every read,
-        /// plus the gas benchmark's slope (its base is a whole call too), plus,
-        /// when the proof is `recorded`, the record benchmark.
+        /// plus the gas benchmark's slope (its base is a whole call too) but
+        /// no less than [`LEAST_PICOS_PER_GAS`] per gas, plus, when the proof
+        /// is `recorded`, the record benchmark.
         pub fn verify_weight(proof_len: usize, gas: u64, recorded: bool) -> Weight {
-            let per_gas = T::WeightInfo::verify_gas(kilogas(gas))
-                .saturating_sub(T::WeightInfo::verify_gas(0));
+            let kilogas = kilogas(gas);
+            let benchmarked =
+                T::WeightInfo::verify_gas(kilogas).saturating_sub(T::WeightInfo::verify_gas(0));
+            let least = u64::from(kilogas)
+                .saturating_mul(1000)
+                .saturating_mul(LEAST_PICOS_PER_GAS);
+            let per_gas = benchmarked.max(Weight::from_parts(least, 0));
             let record = if recorded {
                 T::WeightInfo::record(proof_len as u32)
             } else {

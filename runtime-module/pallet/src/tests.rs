@@ -288,6 +288,20 @@ fn the_gas_benchmark_spans_nearly_a_whole_verification() {
 }
 
 #[test]
+fn via_host_charges_gas_no_less_than_the_executors_slowest_code_takes() {
+    use crate::mock::via_host::Ligerito;
+    use ligerito_runtime::weights::PICOS_PER_GAS;
+    // The gas benchmark's valid proof runs at about 98 ps per gas; a kernel's
+    // worst shape, which root could set as code, at up to the runtime
+    // module's figure.
+    for gas in [1_000, 9_000_000, 18_416_332, 20_000_000_000] {
+        let charged = Ligerito::verify_weight(1_000, gas, false)
+            .saturating_sub(Ligerito::verify_weight(1_000, 0, false));
+        assert!(charged.ref_time() >= gas * PICOS_PER_GAS, "{gas} gas");
+    }
+}
+
+#[test]
 fn via_host_checks_new_code_on_every_backend_the_node_supports() {
     use crate::mock::via_host::*;
     let code = ligerito_executor::REFERENCE_BLOB.to_vec();
