@@ -13,27 +13,27 @@ use crate::types::Weight;
 pub const CALIBRATION: &str = "2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 42538000;
+pub const EXTRINSIC_BASE: Weight = 39096000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 72602550;
+pub const VERIFY_BASE: Weight = 53785620;
 
 /// Hashing and copying the proof, and its copy into the guest, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1424;
+pub const VERIFY_PER_BYTE: Weight = 1530;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
-/// (`hostile::worst_cases`), here "blake3_each: 2^19 one-byte items".
-pub const PICOS_PER_GAS: Weight = 170;
+/// (`hostile::worst_cases`), here "a trailing byte".
+pub const PICOS_PER_GAS: Weight = 188;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 16953000;
+pub const SET_CODE_BASE: Weight = 20412000;
 
 /// Parsing new verifier code and loading it on every backend, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 41589;
+pub const SET_CODE_PER_BYTE: Weight = 42514;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 16953000;
+pub const SET_LIMITS: Weight = 20412000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
@@ -48,4 +48,6 @@ pub const MEASURED_GAS: &[(u32, u64)] = &[
     (25, 21881068),
     (26, 20948346),
     (27, 23067600),
+    (28, 26576869),
+    (29, 33098714),
 ];

@@ -40,8 +40,8 @@ pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
 }
 
 /// Sizes above 24 with a committed valid proof in `tests/fixtures/`: they
-/// take minutes and gigabytes to prove, so tests and benchmarks read them.
-pub const COMMITTED_SIZES: [u32; 3] = [25, 26, 27];
+/// take gigabytes to prove (2^29: 14 GB), so tests and benchmarks read them.
+pub const COMMITTED_SIZES: [u32; 5] = [25, 26, 27, 28, 29];
 
 /// The committed valid proof of 2^`log_size` (one of [`COMMITTED_SIZES`]):
 /// `ligerito-node prove --size N --random --seed 1`, the polynomial
