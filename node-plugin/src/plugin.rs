@@ -51,7 +51,7 @@ pub struct LigeritoPlugin {
 
 impl LigeritoPlugin {
     /// Opens (or creates) the chain under the base path, re-executing what
-    /// is stored.
+    /// is stored, and readies the verifier code in force.
     pub fn open(config: PluginConfig) -> Result<Self, ChainError> {
         std::fs::create_dir_all(&config.base_path)
             .map_err(|e| crate::store::StoreError::Database(e.to_string()))?;
@@ -65,6 +65,12 @@ impl LigeritoPlugin {
             config.backend,
             config.verify_threads,
         )?;
+        // The chain still runs without it: root can set other code.
+        if let Err(error) = chain.runtime().prepare() {
+            tracing::warn!(
+                "the verifier code in force cannot run on this node ({error}): verify extrinsics will leave the pool unrun"
+            );
+        }
         let metrics = NodeMetrics::default();
         metrics.set_height(chain.best().number);
         metrics.open_duration.set(start.elapsed().as_secs_f64());

@@ -55,6 +55,18 @@ fn seals_pending_extrinsics_keeps_future_ones_and_restarts_at_the_same_block() {
 }
 
 #[test]
+fn opening_readies_the_code_in_force_before_the_first_block() {
+    let base = std::env::temp_dir().join(format!("ligerito-plugin-ready-{}", std::process::id()));
+    let config = PluginConfig::dev(base.clone());
+    let backend = config.backend;
+    let plugin = LigeritoPlugin::open(config).unwrap();
+    let code = ligerito_executor::Code::verifier();
+    assert!(plugin.executor().is_prepared(&code, backend));
+    drop(plugin);
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+#[test]
 fn an_extrinsic_the_verifier_cannot_run_leaves_the_pool_and_the_block_seals() {
     let base =
         std::env::temp_dir().join(format!("ligerito-plugin-unrunnable-{}", std::process::id()));

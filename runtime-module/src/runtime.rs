@@ -112,6 +112,14 @@ impl Runtime {
         self.backend
     }
 
+    /// Compiles the code in force on the runtime's backend and readies an
+    /// instance of it, so that a node's first block does not pay for either
+    /// (about 100 ms on the compiler) and a backend that cannot run shows at
+    /// start.
+    pub fn prepare(&self) -> Result<(), ExecutorError> {
+        self.executor.prepare(&self.code, self.backend)
+    }
+
     /// Starts block `number`.
     pub fn initialize_block(&mut self, number: BlockNumber) {
         storage::set_block_number(&mut self.state, number);

@@ -74,6 +74,15 @@ impl Pool {
         Ok(outcome)
     }
 
+    /// Makes an idle instance ready if none is, ahead of the first run.
+    pub fn warm(&self) -> Result<(), ExecutorError> {
+        if self.idle.lock().expect("instance pool poisoned").is_empty() {
+            let idle = self.checkout()?;
+            self.checkin(idle);
+        }
+        Ok(())
+    }
+
     fn checkout(&self) -> Result<Idle, ExecutorError> {
         let idle = self.idle.lock().expect("instance pool poisoned").pop();
         if let Some(mut idle) = idle {
