@@ -13,41 +13,41 @@ use crate::types::Weight;
 pub const CALIBRATION: &str = "2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 39096000;
+pub const EXTRINSIC_BASE: Weight = 40999000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 53785620;
+pub const VERIFY_BASE: Weight = 55631643;
 
 /// Hashing and copying the proof, and its copy into the guest, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1530;
+pub const VERIFY_PER_BYTE: Weight = 1521;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
-/// (`hostile::worst_cases`), here "a trailing byte".
-pub const PICOS_PER_GAS: Weight = 188;
+/// (`hostile::worst_cases`), here "failing sumcheck round 0 (honest openings of garbage)".
+pub const PICOS_PER_GAS: Weight = 207;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 20412000;
+pub const SET_CODE_BASE: Weight = 18315000;
 
 /// Parsing new verifier code and loading it on every backend, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 42514;
+pub const SET_CODE_PER_BYTE: Weight = 41108;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 20412000;
+pub const SET_LIMITS: Weight = 18315000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 3765199),
-    (16, 5933471),
-    (20, 9208166),
-    (21, 12511541),
-    (22, 12689500),
-    (23, 14166335),
-    (24, 16917852),
-    (25, 21881068),
-    (26, 20948346),
-    (27, 23067600),
-    (28, 26576869),
-    (29, 33098714),
+    (12, 3773314),
+    (16, 5920552),
+    (20, 9216748),
+    (21, 12520400),
+    (22, 12702705),
+    (23, 14179675),
+    (24, 16931888),
+    (25, 21894828),
+    (26, 21003053),
+    (27, 23097998),
+    (28, 26599108),
+    (29, 33178808),
 ];

@@ -221,11 +221,11 @@ impl Executor {
 
     /// Checks that new code loads on every backend this machine can run
     /// (the interpreter everywhere; the compiler too on x86-64 Linux), and
-    /// prepares it on each: a chain must not accept code that some of its
+    /// compiles it on each: a chain must not accept code that some of its
     /// nodes could not run. `InvalidCode` names the backend that refused it.
     pub fn check_code(&self, code: &Code) -> Result<(), ExecutorError> {
         for backend in Backend::ALL {
-            match self.prepare(code, backend) {
+            match self.pool(code, backend).map(drop) {
                 Ok(()) => {}
                 // A backend this node cannot run, it cannot ask either: as on a
                 // machine without the compiler, the other backend decides.

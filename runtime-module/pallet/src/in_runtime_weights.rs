@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 1_827_952_000 picoseconds.
-        Weight::from_parts(2_051_484_522, 1_057_690)
-            // Standard error: 20
-            .saturating_add(Weight::from_parts(2_736, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_228_989_000 picoseconds.
+        Weight::from_parts(1_347_472_444, 1_057_690)
+            // Standard error: 11
+            .saturating_add(Weight::from_parts(2_859, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_770_073_000 picoseconds.
-        Weight::from_parts(3_455_334_306, 1_057_690)
-            // Standard error: 25_658
-            .saturating_add(Weight::from_parts(2_223_307, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_126_212_000 picoseconds.
+        Weight::from_parts(2_534_056_198, 1_057_690)
+            // Standard error: 25_536
+            .saturating_add(Weight::from_parts(2_222_801, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_745_000 picoseconds.
-        Weight::from_parts(4_834_361, 0)
-            // Standard error: 1
-            .saturating_add(Weight::from_parts(895, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_127_000 picoseconds.
+        Weight::from_parts(7_330_172, 0)
+            // Standard error: 0
+            .saturating_add(Weight::from_parts(897, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_936_819_000 picoseconds.
-        Weight::from_parts(2_003_697_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_951_628_000 picoseconds.
+        Weight::from_parts(2_001_476_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_172_000 picoseconds.
-        Weight::from_parts(6_657_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_372_000 picoseconds.
+        Weight::from_parts(6_924_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

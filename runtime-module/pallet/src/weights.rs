@@ -44,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 188_167_000 picoseconds.
-        Weight::from_parts(206_391_835, 1_057_690)
-            // Standard error: 6
-            .saturating_add(Weight::from_parts(699, 0).saturating_mul(l.into()))
+        // Minimum execution time: 159_368_000 picoseconds.
+        Weight::from_parts(215_515_622, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(657, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 210_414_000 picoseconds.
-        Weight::from_parts(352_144_165, 1_057_690)
-            // Standard error: 1_910
-            .saturating_add(Weight::from_parts(98_449, 0).saturating_mul(g.into()))
+        // Minimum execution time: 212_339_000 picoseconds.
+        Weight::from_parts(344_552_352, 1_057_690)
+            // Standard error: 1_087
+            .saturating_add(Weight::from_parts(97_577, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_932_000 picoseconds.
-        Weight::from_parts(7_392_277, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(896, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_348_000 picoseconds.
+        Weight::from_parts(7_754_009, 0)
+            // Standard error: 2
+            .saturating_add(Weight::from_parts(900, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 718_046_000 picoseconds.
-        Weight::from_parts(748_249_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 733_258_000 picoseconds.
+        Weight::from_parts(746_334_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_389_000 picoseconds.
-        Weight::from_parts(6_717_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_337_000 picoseconds.
+        Weight::from_parts(6_813_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 188_167_000 picoseconds.
-        Weight::from_parts(206_391_835, 1_057_690)
-            // Standard error: 6
-            .saturating_add(Weight::from_parts(699, 0).saturating_mul(l.into()))
+        // Minimum execution time: 159_368_000 picoseconds.
+        Weight::from_parts(215_515_622, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(657, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 210_414_000 picoseconds.
-        Weight::from_parts(352_144_165, 1_057_690)
-            // Standard error: 1_910
-            .saturating_add(Weight::from_parts(98_449, 0).saturating_mul(g.into()))
+        // Minimum execution time: 212_339_000 picoseconds.
+        Weight::from_parts(344_552_352, 1_057_690)
+            // Standard error: 1_087
+            .saturating_add(Weight::from_parts(97_577, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 6_932_000 picoseconds.
-        Weight::from_parts(7_392_277, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(896, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_348_000 picoseconds.
+        Weight::from_parts(7_754_009, 0)
+            // Standard error: 2
+            .saturating_add(Weight::from_parts(900, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 718_046_000 picoseconds.
-        Weight::from_parts(748_249_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 733_258_000 picoseconds.
+        Weight::from_parts(746_334_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_389_000 picoseconds.
-        Weight::from_parts(6_717_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 6_337_000 picoseconds.
+        Weight::from_parts(6_813_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }
