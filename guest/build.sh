@@ -9,6 +9,10 @@
 #                            build both with the `peak-heap` feature (each reports its
 #                            peak heap use) into DIR, for sizing the heap; nothing
 #                            committed changes
+#   guest/build.sh --profile DIR
+#                            build both with line tables, unstripped, into DIR, for
+#                            `cargo run --release -p ligerito-tests --example guest-profile`;
+#                            nothing committed changes
 #
 # Installs the toolchain with apt-get when it is missing (needs root).
 set -euo pipefail
@@ -16,15 +20,17 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target="riscv64emac-unknown-none-polkavm"
 
-usage="usage: $0 [--check | --peak-heap DIR]"
+usage="usage: $0 [--check | --peak-heap DIR | --profile DIR]"
 check=false
 peak_dir=
+profile=false
 case "${1:-}" in
   --check) check=true ;;
-  --peak-heap)
+  --peak-heap | --profile)
     [[ -n ${2:-} ]] || { echo "$usage" >&2; exit 2; }
     mkdir -p "$2"
     peak_dir=$(cd "$2" && pwd)
+    [[ $1 == --profile ]] && profile=true
     ;;
   "") ;;
   *) echo "$usage" >&2; exit 2 ;;
@@ -52,21 +58,30 @@ status=0
 for variant in ligerito-verifier ligerito-verifier-reference; do
   features=()
   [[ $variant == *-reference ]] && features=(--no-default-features --features reference)
-  [[ -n $peak_dir ]] && features+=(--features peak-heap)
+  [[ -n $peak_dir ]] && ! $profile && features+=(--features peak-heap)
+  # line tables name the functions in a profile; a separate target
+  # directory keeps them out of the committed build
+  target_dir="$work/target"
+  $profile && target_dir="$work/target-profile"
   (
     cd "$work/program"
-    export CARGO_TARGET_DIR="$work/target" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
+    $profile && export CARGO_PROFILE_RELEASE_DEBUG=limited
+    export CARGO_TARGET_DIR="$target_dir" RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="" PATH="$work/program/toolchain:$PATH"
     /usr/bin/cargo build --quiet --locked --release "${features[@]}" \
       -Zbuild-std=core,alloc -Zjson-target-spec --target "$work/program/$target.json"
   )
-  elf="$work/target/$target/release/ligerito_verifier_guest.elf"
+  elf="$target_dir/$target/release/ligerito_verifier_guest.elf"
   blob="$here/$variant.polkavm"
   out="$blob"
   $check && out="$work/$variant.check.polkavm"
   [[ -n $peak_dir ]] && out="$peak_dir/$variant.polkavm"
-  cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "$elf" "$out"
+  link=()
+  $profile && link=(--debug-info)
+  cargo run --quiet --locked --release --manifest-path "$here/../Cargo.toml" -p ligerito-guest-link -- "${link[@]}" "$elf" "$out"
 
-  if [[ -n $peak_dir ]]; then
+  if $profile; then
+    echo "guest: wrote $out (with debug information, for profiling; not for committing)"
+  elif [[ -n $peak_dir ]]; then
     echo "guest: wrote $out (reports its peak heap use; not for committing)"
   elif $check; then
     if cmp -s "$out" "$blob" && (cd "$here" && sha256sum --quiet -c "$variant.polkavm.sha256"); then

@@ -23,6 +23,8 @@ mod kernels;
 mod outcome;
 #[cfg(feature = "std")]
 mod pool;
+#[cfg(feature = "std")]
+pub mod profile;
 mod run;
 
 pub use code::{Code, CodeHash, MAX_GUEST_MEMORY, REFERENCE_BLOB, VERIFIER_BLOB};

@@ -10,7 +10,9 @@ use alloc::{
     string::{String, ToString},
     vec::Vec,
 };
-use polkavm::{CallError, Config, Engine, Instance, InstancePre, Module, ModuleConfig};
+use polkavm::{
+    CallError, Config, Engine, Instance, InstancePre, Module, ModuleConfig, ProgramCounter,
+};
 
 /// Synchronous gas metering and strict parsing: the verdict and the gas
 /// depend only on the code, the input and the limit.
@@ -63,13 +65,31 @@ pub(crate) fn call(
     input: Vec<u8>,
     gas_limit: u64,
 ) -> Result<Outcome, ExecutorError> {
+    call_stepping(instance, input, gas_limit, None)
+}
+
+/// [`call`], handing `on_step` each instruction's program counter when the
+/// module traces steps.
+pub(crate) fn call_stepping(
+    instance: &mut Instance<CallState, HostError>,
+    input: Vec<u8>,
+    gas_limit: u64,
+    mut on_step: Option<&mut dyn FnMut(ProgramCounter)>,
+) -> Result<Outcome, ExecutorError> {
     let mut state = CallState {
         input,
         message: None,
     };
     let limit = i64::try_from(gas_limit).unwrap_or(i64::MAX);
     instance.set_gas(limit);
-    let result = instance.call_typed_and_get_result::<u32, ()>(&mut state, ENTRY, ());
+    let mut result = instance.call_typed(&mut state, ENTRY, ());
+    while let (Err(CallError::Step), Some(on_step)) = (&result, on_step.as_mut()) {
+        if let Some(pc) = instance.program_counter() {
+            on_step(pc);
+        }
+        result = instance.continue_execution(&mut state);
+    }
+    let result = result.map(|()| instance.get_result_typed::<u32>());
     let gas_used = (limit - instance.gas().max(0)) as u64;
     Ok(match result {
         Ok(code) => {
