@@ -21,7 +21,7 @@ use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_executor::{
     kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS,
 };
-use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, GUEST_SHA256_BLOCKS};
+use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, GUEST_SHA256_BLOCKS, MAX_BLAKE3_ITEM};
 use ligerito_pvm_verifier::merkle::SIBLING;
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
@@ -30,7 +30,7 @@ use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 15;
-const SLOTS: usize = 12;
+const SLOTS: usize = 14;
 
 /// Calls, units of work and time of one kernel.
 #[derive(Default, Clone, Copy)]
@@ -46,8 +46,9 @@ struct Tally {
 #[derive(Default)]
 struct Counting {
     /// compress, each, squeeze, blake3, tensor elements, tensor products,
-    /// dot32, dot128, tensor points, dot32 setups, sha256_each items, and
-    /// the guest memory accesses the host makes for them
+    /// dot32, dot128, tensor points, dot32 setups, sha256_each items, the
+    /// guest memory accesses the host makes for them, BLAKE3 blocks hashed
+    /// in batches, and those batches
     tallies: RefCell<[Tally; SLOTS]>,
 }
 
@@ -99,7 +100,12 @@ impl Kernels for Counting {
     fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
         let count = (items.len() / item_len) as u64;
         self.accesses(2);
-        self.time(3, count, || Local.blake3_each(items, item_len))
+        if item_len < MAX_BLAKE3_ITEM {
+            return self.time(3, count, || Local.blake3_each(items, item_len));
+        }
+        self.time(3, 0, || ());
+        self.time(13, 1, || ());
+        self.time(12, count, || Local.blake3_each(items, item_len))
     }
 
     fn blake3_tree(
@@ -111,7 +117,9 @@ impl Kernels for Counting {
     ) -> Vec<Hash> {
         let sibling = plan.iter().flatten().any(|r| r & SIBLING != 0);
         self.accesses(5 + usize::from(sibling));
-        self.time(3, plan.len() as u64, || {
+        self.time(3, 0, || ());
+        self.time(13, layers.len() as u64, || ());
+        self.time(12, plan.len() as u64, || {
             Local.blake3_tree(leaves, siblings, layers, plan)
         })
     }
@@ -210,6 +218,19 @@ fn ps_per_tensor_point(ps_per_product: f64) -> f64 {
     ((time - products as f64 * ps_per_product) / points.len() as f64).max(0.0)
 }
 
+/// What a batch of BLAKE3 blocks takes beyond its blocks at `ps_per_block`,
+/// at its worst over batches of 1 to 64 blocks: the SIMD lanes a small
+/// batch leaves idle.
+fn ps_per_blake3_batch(ps_per_block: f64) -> f64 {
+    let blocks = [7u8; 64 * 64];
+    (1..=64)
+        .map(|n| {
+            let time = ps_per_call(200, || Local.blake3_each(&blocks[..64 * n], 64));
+            time - n as f64 * ps_per_block
+        })
+        .fold(0.0, f64::max)
+}
+
 /// What the compiler takes to read guest memory once: `sha256_each` of
 /// one-byte items 4 KiB apart (a read each) against the same items packed
 /// (one read).
@@ -264,6 +285,8 @@ const COMMITTED: [u64; SLOTS] = [
     kernel_gas::DOT32_SETUP,
     kernel_gas::SHA256_ITEM,
     kernel_gas::READ,
+    kernel_gas::BLAKE3_BLOCK,
+    kernel_gas::BLAKE3_BATCH,
 ];
 
 /// A verification of 2^`log_size` (seed 1), counted: the kernels' tally and
@@ -307,15 +330,22 @@ fn print_profile(tally: &[Tally; SLOTS], guest_gas: u64, prices: [u64; SLOTS], c
         let work = tally[k].units * prices[k]
             + match k {
                 1 => tally[10].units * prices[10],
+                3 => tally[12].units * prices[12] + tally[13].units * prices[13],
                 5 => tally[4].units * prices[4] + tally[8].units * prices[8],
                 6 => tally[9].units * prices[9],
                 _ => 0,
             };
+        let units = match k {
+            3 => format!(
+                "{} items, {} blocks in {} batches",
+                tally[3].units, tally[12].units, tally[13].units
+            ),
+            _ => tally[k].units.to_string(),
+        };
         eprintln!(
-            "| {} | {} | {} | {work} + {} |",
+            "| {} | {} | {units} | {work} + {} |",
             NAMES[k],
             tally[k].calls,
-            tally[k].units,
             tally[k].calls * call
         );
     }
@@ -379,6 +409,8 @@ fn main() {
     let dot128 = price(ps_per_unit(7));
     // reading a value is a small part of a row element's fold
     let tensor_element = dot128.div_ceil(16);
+    let blake3_block = ps_per_unit(12);
+    let blake3_batch = ps_per_blake3_batch(blake3_block);
     let new = [
         sha256_block,
         sha256_block,
@@ -392,6 +424,8 @@ fn main() {
         dot32_setup,
         sha256_item,
         read,
+        price(blake3_block),
+        price(blake3_batch),
     ];
     let prices = [
         (
@@ -417,7 +451,17 @@ fn main() {
         (
             "BLAKE3_ITEM",
             new[3],
-            "Per item of at most 64 bytes (`blake3_each`, `blake3_tree`).",
+            "Per item shorter than 64 bytes (`blake3_each`), hashed one at a time.",
+        ),
+        (
+            "BLAKE3_BLOCK",
+            new[12],
+            "Per 64-byte item hashed in a batch (`blake3_each`, `blake3_tree`'s pairs).",
+        ),
+        (
+            "BLAKE3_BATCH",
+            new[13],
+            "Per batch of 64-byte items (a `blake3_each` call, a layer of `blake3_tree`):\n/// the most a batch of at most 64 takes beyond its items' `BLAKE3_BLOCK`.",
         ),
         (
             "TENSOR_ELEMENT",

@@ -244,7 +244,13 @@ fn blake3_each(
 ) -> Result<(), HostError> {
     const K: &str = abi::BLAKE3_EACH;
     let i = caller.instance;
-    charge(i, gas::CALL + u64::from(count) * gas::BLAKE3_ITEM)?;
+    // whole blocks are hashed as one batch, on the CPU's SIMD lanes
+    let work = if item_len == MAX_BLAKE3_ITEM as u32 {
+        gas::BLAKE3_BATCH + u64::from(count) * gas::BLAKE3_BLOCK
+    } else {
+        u64::from(count) * gas::BLAKE3_ITEM
+    };
+    charge(i, gas::CALL + work)?;
     if !(1..=MAX_BLAKE3_ITEM as u32).contains(&item_len) {
         return Err(refuse(K, format!("items of {item_len} bytes")));
     }
@@ -279,7 +285,11 @@ fn blake3_tree(caller: Caller<CallState>, args: u32, out: u32) -> Result<(), Hos
         plan,
         n_plan,
     } = TreeArgs::from_words(words(i, K, args)?);
-    charge(i, gas::CALL + u64::from(n_plan) * gas::BLAKE3_ITEM)?;
+    // each layer is a batch of blocks (`merkle::tree`)
+    charge(
+        i,
+        gas::CALL + u64::from(n_layers) * gas::BLAKE3_BATCH + u64::from(n_plan) * gas::BLAKE3_BLOCK,
+    )?;
     // Only the plan is priced, so nothing is read or looped over that the
     // plan does not bound: every layer hashes at least one of its pairs,
     // and only the leaves and siblings it names are read.

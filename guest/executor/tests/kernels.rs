@@ -126,7 +126,10 @@ ligerito_executor::per_backend! {
         let outcome = run(backend, &caller_with_data("blake3_tree", &[base, base + 32], data));
         assert_eq!(outcome.verdict, Verdict::Valid, "{}", outcome.message);
         // the arguments, the plan, the layers and two leaves read; the top written
-        assert!(outcome.gas_used < price::CALL + price::BLAKE3_ITEM + 5 * price::READ + 100);
+        assert!(
+            outcome.gas_used
+                < price::CALL + price::BLAKE3_BATCH + price::BLAKE3_BLOCK + 5 * price::READ + 100
+        );
     }
 
     fn refuses_layers_the_plan_does_not_pay_for(backend) {

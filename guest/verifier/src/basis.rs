@@ -8,7 +8,7 @@
 //! computes for a whole round's rows at once.
 
 use crate::field::RowField;
-use crate::gf128::mul;
+use crate::gf128::{mul, Mul, Soft};
 use crate::kernels::{counted, Kernels, Miscount};
 use crate::tensor::{image, Tensor};
 use alloc::vec::Vec;
@@ -41,14 +41,20 @@ impl Basis {
         rs: &[u128],
         alpha: u128,
     ) -> Result<u128, Miscount> {
-        let mut sum = 0;
-        let mut coeffs = Vec::with_capacity(rows.len());
+        let dots = counted("row_dots", F::dots(kernels, rows, rs), rows.len())?;
+        // every product here is by α
+        let by_alpha = Soft.by(alpha, 2 * dots.len());
+        let mut coeffs = Vec::with_capacity(dots.len());
         let mut power = 1;
-        for dot in counted("row_dots", F::dots(kernels, rows, rs), rows.len())? {
-            sum ^= mul(power, dot);
+        for _ in &dots {
             coeffs.push(power);
-            power = mul(power, alpha);
+            power = Soft.mul_by(&by_alpha, power);
         }
+        // Horner's rule
+        let sum = dots
+            .iter()
+            .rev()
+            .fold(0, |acc, &dot| Soft.mul_by(&by_alpha, acc) ^ dot);
         let width = log_m + LOG_INV_RATE;
         self.rounds.push(Round {
             images: F::subspace_images(log_m, width),
@@ -63,8 +69,9 @@ impl Basis {
     /// Scales the rows of the round added last by `beta`.
     pub fn scale_last(&mut self, beta: u128) {
         if let Some(round) = self.rounds.last_mut() {
+            let by_beta = Soft.by(beta, round.coeffs.len());
             for c in &mut round.coeffs {
-                *c = mul(*c, beta);
+                *c = Soft.mul_by(&by_beta, *c);
             }
         }
     }
@@ -73,9 +80,16 @@ impl Basis {
     pub fn fold(&mut self, r: u128) {
         for round in &mut self.rounds {
             let (w, off) = (round.width, round.off);
-            let row = &round.images[off * w..(off + 1) * w];
+            // `r·A_off(q)` is GF(2)-linear in `q`: `r` times each image
+            // (a round's width, not its many rows) and then only sums.
+            let r_row: Vec<u128> = round.images[off * w..(off + 1) * w]
+                .iter()
+                .enumerate()
+                .map(|(m, &a)| if m < off { 0 } else { mul(r, a) })
+                .collect();
             for (c, &q) in round.coeffs.iter_mut().zip(&round.queries) {
-                *c = mul(*c, 1 ^ mul(r, image(row, off, q) ^ 1));
+                // 1 + r·(A_off(q) + 1)
+                *c = mul(*c, 1 ^ r ^ image(&r_row, off, q));
             }
             round.off += 1;
         }

@@ -3,7 +3,8 @@
 //! GF(2^128) values (`u128`, upstream's bit layout), GF(2^32) through its
 //! field embedding φ.
 
-use crate::gf128::{mul, Mul};
+use crate::gf128::{mul, square, Mul};
+use crate::gf32;
 use crate::kernels::Kernels;
 use alloc::vec::Vec;
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32, BinaryFieldElement};
@@ -38,11 +39,11 @@ pub trait RowField: BinaryFieldElement + bytemuck::Pod {
 /// `s_0(x) = x`, `s_j(x) = s_{j-1}(x)^2 + s_{j-1}(v_{j-1}) · s_{j-1}(x)`
 /// with `v_j = from_bits(2^j)`: upstream's `eval_sk_at_vks` and
 /// `subspace_evals`, evaluated at every unit vector at once.
-fn subspace<E: Copy>(
+fn subspace<E: Copy + core::ops::BitXor<Output = E>>(
     units: Vec<E>,
     log_m: usize,
     mul: impl Fn(E, E) -> E,
-    add: impl Fn(E, E) -> E,
+    square: impl Fn(E) -> E,
 ) -> Vec<Vec<E>> {
     let mut images: Vec<Vec<E>> = Vec::with_capacity(log_m);
     let mut s = units;
@@ -50,7 +51,7 @@ fn subspace<E: Copy>(
         if j > 0 {
             let prev = &images[j - 1];
             let at_v = prev[j - 1];
-            s = prev.iter().map(|&p| add(mul(p, p), mul(at_v, p))).collect();
+            s = prev.iter().map(|&p| square(p) ^ mul(at_v, p)).collect();
         }
         images.push(s.clone());
     }
@@ -110,11 +111,11 @@ impl RowField for BinaryElem32 {
 
     fn subspace_images(log_m: usize, width: usize) -> Vec<u128> {
         // from_bits(2^m) is x^m (upstream builds it from 64 products)
-        let units = (0..width).map(|m| Self::from(1u32 << m)).collect();
-        subspace(units, log_m, |a, b| a.mul(&b), |a, b| a.add(&b))
+        let units = (0..width).map(|m| 1u32 << m).collect();
+        subspace(units, log_m, gf32::mul, gf32::square)
             .into_iter()
             .flatten()
-            .map(|e| value(BinaryElem128::from(e)))
+            .map(|e| Self::from(e).embed())
             .collect()
     }
 
@@ -143,7 +144,7 @@ impl RowField for BinaryElem128 {
     fn subspace_images(log_m: usize, width: usize) -> Vec<u128> {
         // from_bits(2^m) is x^m (upstream builds it from 64 products)
         let units = (0..width).map(|m| 1u128 << m).collect();
-        subspace(units, log_m, mul, |a, b| a ^ b)
+        subspace(units, log_m, mul, square)
             .into_iter()
             .flatten()
             .collect()

@@ -15,8 +15,9 @@ const M2: u64 = M0 << 2;
 const M3: u64 = M0 << 3;
 
 /// Carry-less product of two 32-bit polynomials.
+#[cfg(not(target_arch = "riscv64"))]
 #[inline(always)]
-fn clmul32(x: u32, y: u32) -> u64 {
+pub(crate) fn clmul32(x: u32, y: u32) -> u64 {
     let (x, y) = (x as u64, y as u64);
     let (x0, x1, x2, x3) = (x & M0, x & M1, x & M2, x & M3);
     let (y0, y1, y2, y3) = (y & M0, y & M1, y & M2, y & M3);
@@ -25,6 +26,90 @@ fn clmul32(x: u32, y: u32) -> u64 {
     let z2 = x0.wrapping_mul(y2) ^ x1.wrapping_mul(y1) ^ x2.wrapping_mul(y0) ^ x3.wrapping_mul(y3);
     let z3 = x0.wrapping_mul(y3) ^ x1.wrapping_mul(y2) ^ x2.wrapping_mul(y1) ^ x3.wrapping_mul(y0);
     (z0 & M0) | (z1 & M1) | (z2 & M2) | (z3 & M3)
+}
+
+/// The same in the guest, by hand: compiled, its sixteen products are all
+/// made before they are summed, and with PolkaVM's 13 registers that
+/// spills (79 instructions a call against these 52). Each class of output
+/// bits is summed before the next one's products.
+#[cfg(target_arch = "riscv64")]
+#[inline(never)]
+pub(crate) fn clmul32(x: u32, y: u32) -> u64 {
+    let (mut x3, mut y3) = (u64::from(x), u64::from(y));
+    let out: u64;
+    // SAFETY: arithmetic on registers only; no memory, stack or flags.
+    unsafe {
+        core::arch::asm!(
+            "li {t}, 0x11111111",
+            "and {x0}, {x3}, {t}",
+            "and {y0}, {y3}, {t}",
+            "slli {t}, {t}, 1",
+            "and {x1}, {x3}, {t}",
+            "and {y1}, {y3}, {t}",
+            "slli {t}, {t}, 1",
+            "and {x2}, {x3}, {t}",
+            "and {y2}, {y3}, {t}",
+            "slli {t}, {t}, 1",
+            "and {x3}, {x3}, {t}",
+            "and {y3}, {y3}, {t}",
+            // bits at 0 (mod 4)
+            "mul {z}, {x0}, {y0}",
+            "mul {t}, {x1}, {y3}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x2}, {y2}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x3}, {y1}",
+            "xor {z}, {z}, {t}",
+            "li {t}, 0x1111111111111111",
+            "and {r}, {z}, {t}",
+            // 1 (mod 4)
+            "mul {z}, {x0}, {y1}",
+            "mul {t}, {x1}, {y0}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x2}, {y3}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x3}, {y2}",
+            "xor {z}, {z}, {t}",
+            "li {t}, 0x2222222222222222",
+            "and {z}, {z}, {t}",
+            "or {r}, {r}, {z}",
+            // 2 (mod 4)
+            "mul {z}, {x0}, {y2}",
+            "mul {t}, {x1}, {y1}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x2}, {y0}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x3}, {y3}",
+            "xor {z}, {z}, {t}",
+            "li {t}, 0x4444444444444444",
+            "and {z}, {z}, {t}",
+            "or {r}, {r}, {z}",
+            // 3 (mod 4)
+            "mul {z}, {x0}, {y3}",
+            "mul {t}, {x1}, {y2}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x2}, {y1}",
+            "xor {z}, {z}, {t}",
+            "mul {t}, {x3}, {y0}",
+            "xor {z}, {z}, {t}",
+            "li {t}, 0x8888888888888888",
+            "and {z}, {z}, {t}",
+            "or {r}, {r}, {z}",
+            x0 = out(reg) _,
+            x1 = out(reg) _,
+            x2 = out(reg) _,
+            x3 = inout(reg) x3,
+            y0 = out(reg) _,
+            y1 = out(reg) _,
+            y2 = out(reg) _,
+            y3 = inout(reg) y3,
+            z = out(reg) _,
+            t = out(reg) _,
+            r = out(reg) out,
+            options(pure, nomem, nostack),
+        );
+    }
+    out
 }
 
 /// Carry-less product of two 64-bit polynomials (Karatsuba).
@@ -47,6 +132,31 @@ pub fn mul(a: u128, b: u128) -> u128 {
     let hi = clmul64(a1, b1);
     let mid = clmul64(a0 ^ a1, b0 ^ b1) ^ lo ^ hi;
     reduce(hi ^ (mid >> 64), lo ^ (mid << 64))
+}
+
+/// `x`'s bits spread to the even positions: its carry-less square.
+#[inline(always)]
+pub(crate) fn spread(x: u32) -> u64 {
+    let mut x = u64::from(x);
+    x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+    x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+    x = (x | (x << 4)) & 0x0f0f_0f0f_0f0f_0f0f;
+    x = (x | (x << 2)) & 0x3333_3333_3333_3333;
+    (x | (x << 1)) & 0x5555_5555_5555_5555
+}
+
+/// `a * a` in GF(2^128): squaring is GF(2)-linear, so it only spreads bits.
+pub fn square(a: u128) -> u128 {
+    let words = [
+        a as u32,
+        (a >> 32) as u32,
+        (a >> 64) as u32,
+        (a >> 96) as u32,
+    ]
+    .map(spread);
+    let lo = u128::from(words[0]) | (u128::from(words[1]) << 64);
+    let hi = u128::from(words[2]) | (u128::from(words[3]) << 64);
+    reduce(hi, lo)
 }
 
 /// `a * x`.
@@ -107,6 +217,12 @@ pub trait Mul: Copy {
     /// Prepares `uses` products by `c`.
     fn by(self, c: u128, uses: usize) -> Self::By;
     fn mul_by(self, by: &Self::By, x: u128) -> u128;
+    /// `out[i] = lo[i] + c·hi[i]` for the `c` of `by`.
+    fn mul_add_into(self, by: &Self::By, lo: &[u128], hi: &[u128], out: &mut [u128]) {
+        for ((o, &l), &h) in out.iter_mut().zip(lo).zip(hi) {
+            *o = l ^ self.mul_by(by, h);
+        }
+    }
 }
 
 /// Integer multiplies only: the guest's arithmetic.
@@ -182,30 +298,48 @@ impl Mul for Clmul {
     fn mul_by(self, c: &u128, x: u128) -> u128 {
         self.mul(*c, x)
     }
+
+    fn mul_add_into(self, c: &u128, lo: &[u128], hi: &[u128], out: &mut [u128]) {
+        // SAFETY: `self` exists only where `detect` found pclmulqdq.
+        unsafe { clmul_add_into(*c, lo, hi, out) }
+    }
+}
+
+/// [`Mul::mul_add_into`] compiled with the carry-less multiply, so that
+/// each product is inlined rather than a call (half the time).
+#[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
+#[target_feature(enable = "pclmulqdq")]
+unsafe fn clmul_add_into(c: u128, lo: &[u128], hi: &[u128], out: &mut [u128]) {
+    for ((o, &l), &h) in out.iter_mut().zip(lo).zip(hi) {
+        // SAFETY: this function runs only where pclmulqdq is.
+        *o = l ^ unsafe { clmul(c, h) };
+    }
 }
 
 #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
 #[target_feature(enable = "pclmulqdq")]
+#[inline]
 unsafe fn clmul(a: u128, b: u128) -> u128 {
-    use core::arch::x86_64::{__m128i, _mm_clmulepi64_si128, _mm_xor_si128};
+    use core::arch::x86_64::{
+        __m128i, _mm_clmulepi64_si128 as clmul, _mm_set_epi64x, _mm_slli_si128, _mm_srli_si128,
+        _mm_xor_si128 as xor,
+    };
     use core::mem::transmute;
     // SAFETY: u128 and __m128i are both 16 plain bytes.
     let (x, y) = unsafe { (transmute::<u128, __m128i>(a), transmute::<u128, __m128i>(b)) };
-    let lo = _mm_clmulepi64_si128(x, y, 0x00);
-    let hi = _mm_clmulepi64_si128(x, y, 0x11);
-    let mid = _mm_xor_si128(
-        _mm_clmulepi64_si128(x, y, 0x01),
-        _mm_clmulepi64_si128(x, y, 0x10),
+    let mid = xor(clmul(x, y, 0x01), clmul(x, y, 0x10));
+    let lo = xor(clmul(x, y, 0x00), _mm_slli_si128(mid, 8));
+    let hi = xor(clmul(x, y, 0x11), _mm_srli_si128(mid, 8));
+    // x^128 = x^7 + x^2 + x + 1 (0x87): `hi`'s upper word times 0x87 lands
+    // at x^64 and reaches 7 bits past x^128, which fold the same way once more
+    let poly = _mm_set_epi64x(0, 0x87);
+    let upper = clmul(hi, poly, 0x01);
+    let folded = xor(
+        xor(clmul(hi, poly, 0x00), _mm_slli_si128(upper, 8)),
+        clmul(upper, poly, 0x01),
     );
     // SAFETY: as above.
-    let (lo, hi, mid): (u128, u128, u128) = unsafe {
-        (
-            transmute::<__m128i, u128>(lo),
-            transmute::<__m128i, u128>(hi),
-            transmute::<__m128i, u128>(mid),
-        )
-    };
-    reduce(hi ^ (mid >> 64), lo ^ (mid << 64))
+    unsafe { transmute::<__m128i, u128>(xor(lo, folded)) }
 }
 
 /// `hi * x^128 + lo` modulo x^128 + x^7 + x^2 + x + 1.
@@ -237,6 +371,17 @@ mod tests {
         for _ in 0..20_000 {
             let (a, b) = (rng.u128(), rng.u128());
             assert_eq!(c.mul(a, b), mul(a, b), "{a:#x} * {b:#x}");
+        }
+    }
+
+    #[test]
+    fn squares_like_mul() {
+        let mut rng = crate::testing::Rng(0x2545_f491_4f6c_dd1d);
+        for a in [0, 1, u128::MAX, 1 << 127]
+            .into_iter()
+            .chain((0..5_000).map(|_| rng.u128()))
+        {
+            assert_eq!(square(a), mul(a, a), "{a:#x}^2");
         }
     }
 

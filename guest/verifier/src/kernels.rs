@@ -155,10 +155,7 @@ impl Kernels for Local {
     }
 
     fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
-        items
-            .chunks_exact(item_len)
-            .map(|item| *blake3::hash(item).as_bytes())
-            .collect()
+        crate::blake3_many::hash_each(items, item_len)
     }
 
     fn blake3_tree(

@@ -20,9 +20,11 @@ extern crate alloc;
 extern crate std;
 
 mod basis;
+mod blake3_many;
 pub mod decode;
 mod field;
 mod gf128;
+mod gf32;
 pub mod kernels;
 pub mod merkle;
 pub mod sha256;

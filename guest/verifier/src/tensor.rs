@@ -72,10 +72,13 @@ impl Tensor<'_> {
 /// point's bits below `from` (and with none for bits past `row`).
 pub fn image(row: &[u128], from: usize, p: u32) -> u128 {
     let mut acc = 0;
-    for (m, &image) in row.iter().enumerate().take(32).skip(from) {
-        if (p >> m) & 1 == 1 {
-            acc ^= image;
-        }
+    let mut bits = p & u32::MAX.checked_shl(from as u32).unwrap_or(0);
+    while bits != 0 {
+        let Some(&image) = row.get(bits.trailing_zeros() as usize) else {
+            break;
+        };
+        acc ^= image;
+        bits &= bits - 1;
     }
     acc
 }
@@ -122,9 +125,7 @@ fn descend<M: Mul>(
     while let Some(&first) = rest.first() {
         let run = rest.partition_point(|&k| key(k) == key(first));
         let c = m.by(t.at(j, t.points[first]), half);
-        for i in 0..half {
-            child[i] = h[i] ^ m.mul_by(&c, h[half + i]);
-        }
+        m.mul_add_into(&c, &h[..half], &h[half..], child);
         descend(m, t, child, &rest[..run], lower, out);
         rest = &rest[run..];
     }

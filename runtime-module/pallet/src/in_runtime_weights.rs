@@ -4,7 +4,7 @@
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh --in-runtime
 //! Runner: in-runtime; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 14:02 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 1_228_989_000 picoseconds.
-        Weight::from_parts(1_347_472_444, 1_057_690)
-            // Standard error: 11
-            .saturating_add(Weight::from_parts(2_859, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_294_489_000 picoseconds.
+        Weight::from_parts(1_435_941_794, 1_057_690)
+            // Standard error: 15
+            .saturating_add(Weight::from_parts(2_858, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_126_212_000 picoseconds.
-        Weight::from_parts(2_534_056_198, 1_057_690)
-            // Standard error: 25_536
-            .saturating_add(Weight::from_parts(2_222_801, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_194_737_000 picoseconds.
+        Weight::from_parts(2_399_345_617, 1_057_690)
+            // Standard error: 18_599
+            .saturating_add(Weight::from_parts(2_184_740, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_127_000 picoseconds.
-        Weight::from_parts(7_330_172, 0)
+        // Minimum execution time: 7_459_000 picoseconds.
+        Weight::from_parts(8_771_756, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(897, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(893, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_951_628_000 picoseconds.
-        Weight::from_parts(2_001_476_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_948_102_000 picoseconds.
+        Weight::from_parts(2_016_287_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_372_000 picoseconds.
-        Weight::from_parts(6_924_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_297_000 picoseconds.
+        Weight::from_parts(6_713_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

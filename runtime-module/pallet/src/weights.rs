@@ -4,7 +4,7 @@
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh
 //! Runner: via-host; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-05 06:06 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 14:02 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -20,7 +20,7 @@ pub trait WeightInfo {
     /// Storage: `Ligerito::Limits` (r:1 w:0), at most 32 bytes
     fn verify_bytes(l: u32) -> Weight;
     /// The `verify_gas` benchmark.
-    /// The range of component `g` is `[1, 9000]`.
+    /// The range of component `g` is `[1, 5300]`.
     /// Storage: `Ligerito::Code` (r:1 w:0), at most 1048580 bytes
     /// Storage: `Ligerito::CodeHash` (r:1 w:0), at most 32 bytes
     /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 136 bytes
@@ -44,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 159_368_000 picoseconds.
-        Weight::from_parts(215_515_622, 1_057_690)
-            // Standard error: 3
-            .saturating_add(Weight::from_parts(657, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_222_000 picoseconds.
+        Weight::from_parts(216_764_826, 1_057_690)
+            // Standard error: 5
+            .saturating_add(Weight::from_parts(648, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 212_339_000 picoseconds.
-        Weight::from_parts(344_552_352, 1_057_690)
-            // Standard error: 1_087
-            .saturating_add(Weight::from_parts(97_577, 0).saturating_mul(g.into()))
+        // Minimum execution time: 218_940_000 picoseconds.
+        Weight::from_parts(380_155_232, 1_057_690)
+            // Standard error: 3_740
+            .saturating_add(Weight::from_parts(101_400, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_348_000 picoseconds.
-        Weight::from_parts(7_754_009, 0)
-            // Standard error: 2
-            .saturating_add(Weight::from_parts(900, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_636_000 picoseconds.
+        Weight::from_parts(8_054_970, 0)
+            // Standard error: 0
+            .saturating_add(Weight::from_parts(892, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 733_258_000 picoseconds.
-        Weight::from_parts(746_334_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 732_767_000 picoseconds.
+        Weight::from_parts(749_114_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_337_000 picoseconds.
-        Weight::from_parts(6_813_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_896_000 picoseconds.
+        Weight::from_parts(7_369_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 159_368_000 picoseconds.
-        Weight::from_parts(215_515_622, 1_057_690)
-            // Standard error: 3
-            .saturating_add(Weight::from_parts(657, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_222_000 picoseconds.
+        Weight::from_parts(216_764_826, 1_057_690)
+            // Standard error: 5
+            .saturating_add(Weight::from_parts(648, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 212_339_000 picoseconds.
-        Weight::from_parts(344_552_352, 1_057_690)
-            // Standard error: 1_087
-            .saturating_add(Weight::from_parts(97_577, 0).saturating_mul(g.into()))
+        // Minimum execution time: 218_940_000 picoseconds.
+        Weight::from_parts(380_155_232, 1_057_690)
+            // Standard error: 3_740
+            .saturating_add(Weight::from_parts(101_400, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_348_000 picoseconds.
-        Weight::from_parts(7_754_009, 0)
-            // Standard error: 2
-            .saturating_add(Weight::from_parts(900, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_636_000 picoseconds.
+        Weight::from_parts(8_054_970, 0)
+            // Standard error: 0
+            .saturating_add(Weight::from_parts(892, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 733_258_000 picoseconds.
-        Weight::from_parts(746_334_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 732_767_000 picoseconds.
+        Weight::from_parts(749_114_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_337_000 picoseconds.
-        Weight::from_parts(6_813_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 6_896_000 picoseconds.
+        Weight::from_parts(7_369_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }
