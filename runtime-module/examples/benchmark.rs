@@ -120,17 +120,46 @@ fn main() {
     .div_ceil(longest.len() as u64);
     let per_byte = hash_per_byte + guest_per_byte;
 
+    // Decoding's cost per proof byte beyond its gas: the decoded rows land
+    // on fresh heap pages, each faulting in on first touch (one gas per
+    // instruction does not show it: decoding took 330-350 ps per gas, a
+    // valid proof's verification about 125). A proof cut short by a byte is
+    // decoded in full and then refused; timed in turns with its twin refused
+    // at the first byte, all of the difference is counted per byte (its
+    // decoding gas too), at the dearest of these sizes.
+    let decode_per_byte = [12, 16, 20, 22, 24]
+        .into_iter()
+        .map(|log_size| {
+            let cut = ligerito_tests::shapes::shapes(log_size)
+                .into_iter()
+                .find(|s| s.name == "cut short by a byte")
+                .expect("the shape")
+                .proof;
+            let twin = refused_at_first_byte(cut.len());
+            let run = |input: &[u8]| {
+                executor
+                    .verify(log_size, input, DEFAULT_GAS_LIMIT, backend)
+                    .unwrap();
+            };
+            let (ps, base_ps) = median_pair_ps(21, || run(&cut), || run(&twin));
+            ps.saturating_sub(base_ps).div_ceil(cut.len() as u64)
+        })
+        .max()
+        .expect("sizes");
+
     // The time per unit of gas: the slowest per gas of the 2^20 shapes that
     // stop at each check (a valid proof, a failed opening, garbage, ...) and
     // of every kernel's worst case (code `set_verifier_code` accepts may make
     // any calls), so that the weight covers every run and not only valid ones.
     // Each is timed in turns with the verifier on an input of its length
-    // refused at the first byte, and charged the difference: reading the
-    // input is the per-byte weight's, and subtracting a per-byte figure
-    // measured apart left a shape of a few hundred thousand gas to the
-    // machine's drift (200 to 450 ps per gas from one run to the next).
-    // A shape that stops within `NOISE_GAS` of that refusal (garbage) has
-    // no time of its own to measure: the base and per-byte weights are its.
+    // refused at the first byte, and charged the difference less decoding's
+    // per-byte cost: reading and decoding the input are the per-byte
+    // weights'. (Subtracting a per-byte figure measured apart left a shape
+    // of a few hundred thousand gas to the machine's drift: 200 to 450 ps
+    // per gas from one run to the next.) A shape that stops within
+    // `NOISE_GAS` of that refusal (garbage, a proof decoded and refused)
+    // has no time of its own to measure: the base and per-byte weights are
+    // its.
     let compiler = backend == Backend::Compiler;
     let verifier = Code::verifier();
     let shapes = ligerito_tests::shapes::shapes(20).into_iter().map(|shape| {
@@ -164,11 +193,9 @@ fn main() {
                 },
             );
             let extra_gas = outcome.gas_used.saturating_sub(base.gas_used);
-            (
-                ps.saturating_sub(base_ps).div_ceil(extra_gas.max(1)),
-                extra_gas,
-                name,
-            )
+            let decoding = decode_per_byte * input.len() as u64;
+            let own = ps.saturating_sub(base_ps).saturating_sub(decoding);
+            (own.div_ceil(extra_gas.max(1)), extra_gas, name)
         })
         .filter(|&(_, extra_gas, _)| extra_gas >= NOISE_GAS)
         .map(|(picos, _, name)| (picos, name))
@@ -261,6 +288,10 @@ pub const VERIFY_BASE: Weight = {verify_base};
 
 /// Hashing and copying the proof, and its copy into the guest, per byte.
 pub const VERIFY_PER_BYTE: Weight = {per_byte};
+
+/// Decoding the proof, per byte: its first touch of fresh heap pages, which
+/// its gas does not show (`pallet-ligerito` charges it too).
+pub const DECODE_PER_BYTE: Weight = {decode_per_byte};
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases

@@ -57,7 +57,7 @@ pub fn rejection(verdict: Verdict) -> Error {
 /// proof bytes, and `gas` (the limit before dispatch, the gas used after).
 pub fn verify_weight(proof_len: usize, gas: u64) -> Weight {
     weights::VERIFY_BASE
-        + weights::VERIFY_PER_BYTE * proof_len as u64
+        + (weights::VERIFY_PER_BYTE + weights::DECODE_PER_BYTE) * proof_len as u64
         + weights::PICOS_PER_GAS * gas
 }
 

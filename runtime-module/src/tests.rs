@@ -110,7 +110,7 @@ ligerito_executor::per_backend! {
         let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 5)));
         let expected = weights::EXTRINSIC_BASE
             + weights::VERIFY_BASE
-            + weights::VERIFY_PER_BYTE * proof(12, 5).len() as u64
+            + (weights::VERIFY_PER_BYTE + weights::DECODE_PER_BYTE) * proof(12, 5).len() as u64
             + weights::PICOS_PER_GAS * outcome.gas_used;
         assert_eq!(outcome.info.actual_weight, expected);
         assert!(outcome.info.actual_weight < outcome.info.weight);

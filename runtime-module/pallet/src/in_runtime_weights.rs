@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 1_294_489_000 picoseconds.
-        Weight::from_parts(1_435_941_794, 1_057_690)
-            // Standard error: 15
-            .saturating_add(Weight::from_parts(2_858, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_302_263_000 picoseconds.
+        Weight::from_parts(1_428_039_524, 1_057_690)
+            // Standard error: 11
+            .saturating_add(Weight::from_parts(2_718, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_194_737_000 picoseconds.
-        Weight::from_parts(2_399_345_617, 1_057_690)
-            // Standard error: 18_599
-            .saturating_add(Weight::from_parts(2_184_740, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_134_487_000 picoseconds.
+        Weight::from_parts(2_223_761_704, 1_057_690)
+            // Standard error: 16_318
+            .saturating_add(Weight::from_parts(2_156_032, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_459_000 picoseconds.
-        Weight::from_parts(8_771_756, 0)
+        // Minimum execution time: 7_246_000 picoseconds.
+        Weight::from_parts(7_351_256, 0)
             // Standard error: 0
-            .saturating_add(Weight::from_parts(893, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(901, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_948_102_000 picoseconds.
-        Weight::from_parts(2_016_287_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_908_703_000 picoseconds.
+        Weight::from_parts(1_966_395_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_297_000 picoseconds.
-        Weight::from_parts(6_713_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_168_000 picoseconds.
+        Weight::from_parts(6_647_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

@@ -68,6 +68,11 @@ pub fn kilogas(gas: u64) -> u32 {
 /// the runtime the benchmark's slope is far above it (2.2 ns).
 pub const LEAST_PICOS_PER_GAS: u64 = ligerito_runtime::weights::PICOS_PER_GAS;
 
+/// Decoding a proof, per byte, in picoseconds: the runtime module's (its
+/// first touch of fresh heap pages, which gas does not show), on top of
+/// the bytes benchmark, whose proof the guest refuses before decoding.
+pub const DECODE_PICOS_PER_BYTE: u64 = ligerito_runtime::weights::DECODE_PER_BYTE;
+
 /// How many times the benchmarked code the longest code is.
 const SET_CODE_SCALE: u64 =
     (MAX_CODE_LEN as u64).div_ceil(ligerito_executor::REFERENCE_BLOB.len() as u64);
@@ -336,8 +341,9 @@ pub mod pallet {
         /// `verify`'s weight for a proof of `proof_len` bytes and `gas`: the
         /// bytes benchmark, which has the call's fixed costs and every read,
         /// plus the gas benchmark's slope (its base is a whole call too) but
-        /// no less than [`LEAST_PICOS_PER_GAS`] per gas, plus, when the proof
-        /// is `recorded`, the record benchmark.
+        /// no less than [`LEAST_PICOS_PER_GAS`] per gas, plus decoding's
+        /// [`DECODE_PICOS_PER_BYTE`], plus, when the proof is `recorded`, the
+        /// record benchmark.
         pub fn verify_weight(proof_len: usize, gas: u64, recorded: bool) -> Weight {
             let kilogas = kilogas(gas);
             let benchmarked =
@@ -351,7 +357,9 @@ pub mod pallet {
             } else {
                 Weight::zero()
             };
+            let decoding = (proof_len as u64).saturating_mul(DECODE_PICOS_PER_BYTE);
             T::WeightInfo::verify_bytes(proof_len as u32)
+                .saturating_add(Weight::from_parts(decoding, 0))
                 .saturating_add(per_gas)
                 .saturating_add(record)
         }

@@ -302,6 +302,20 @@ fn via_host_charges_gas_no_less_than_the_executors_slowest_code_takes() {
 }
 
 #[test]
+fn charges_decoding_per_byte_beyond_the_bytes_benchmark() {
+    use crate::mock::via_host::Ligerito;
+    use ligerito_runtime::weights::DECODE_PER_BYTE;
+    // the bytes benchmark's proof is refused before it is decoded
+    for len in [33, 151_690, 468_780] {
+        let decoding = Weight::from_parts(len as u64 * DECODE_PER_BYTE, 0);
+        assert_eq!(
+            Ligerito::verify_weight(len, 0, false),
+            <() as crate::WeightInfo>::verify_bytes(len as u32) + decoding
+        );
+    }
+}
+
+#[test]
 fn via_host_checks_new_code_on_every_backend_the_node_supports() {
     use crate::mock::via_host::*;
     let code = ligerito_executor::REFERENCE_BLOB.to_vec();

@@ -44,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 179_222_000 picoseconds.
-        Weight::from_parts(216_764_826, 1_057_690)
-            // Standard error: 5
-            .saturating_add(Weight::from_parts(648, 0).saturating_mul(l.into()))
+        // Minimum execution time: 175_093_000 picoseconds.
+        Weight::from_parts(205_479_473, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(634, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 218_940_000 picoseconds.
-        Weight::from_parts(380_155_232, 1_057_690)
-            // Standard error: 3_740
-            .saturating_add(Weight::from_parts(101_400, 0).saturating_mul(g.into()))
+        // Minimum execution time: 215_482_000 picoseconds.
+        Weight::from_parts(258_639_610, 1_057_690)
+            // Standard error: 1_900
+            .saturating_add(Weight::from_parts(132_108, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_636_000 picoseconds.
-        Weight::from_parts(8_054_970, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(892, 0).saturating_mul(l.into()))
+        // Minimum execution time: 10_915_000 picoseconds.
+        Weight::from_parts(9_181_452, 0)
+            // Standard error: 1
+            .saturating_add(Weight::from_parts(881, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 732_767_000 picoseconds.
-        Weight::from_parts(749_114_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 700_318_000 picoseconds.
+        Weight::from_parts(731_475_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_896_000 picoseconds.
-        Weight::from_parts(7_369_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 5_948_000 picoseconds.
+        Weight::from_parts(6_387_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 179_222_000 picoseconds.
-        Weight::from_parts(216_764_826, 1_057_690)
-            // Standard error: 5
-            .saturating_add(Weight::from_parts(648, 0).saturating_mul(l.into()))
+        // Minimum execution time: 175_093_000 picoseconds.
+        Weight::from_parts(205_479_473, 1_057_690)
+            // Standard error: 3
+            .saturating_add(Weight::from_parts(634, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 218_940_000 picoseconds.
-        Weight::from_parts(380_155_232, 1_057_690)
-            // Standard error: 3_740
-            .saturating_add(Weight::from_parts(101_400, 0).saturating_mul(g.into()))
+        // Minimum execution time: 215_482_000 picoseconds.
+        Weight::from_parts(258_639_610, 1_057_690)
+            // Standard error: 1_900
+            .saturating_add(Weight::from_parts(132_108, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_636_000 picoseconds.
-        Weight::from_parts(8_054_970, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(892, 0).saturating_mul(l.into()))
+        // Minimum execution time: 10_915_000 picoseconds.
+        Weight::from_parts(9_181_452, 0)
+            // Standard error: 1
+            .saturating_add(Weight::from_parts(881, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 732_767_000 picoseconds.
-        Weight::from_parts(749_114_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 700_318_000 picoseconds.
+        Weight::from_parts(731_475_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_896_000 picoseconds.
-        Weight::from_parts(7_369_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 5_948_000 picoseconds.
+        Weight::from_parts(6_387_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }
