@@ -15,23 +15,29 @@ use std::time::Instant;
 /// Less gas than this (about 20 µs) is lost in the noise of a run's time.
 const NOISE_GAS: u64 = 100_000;
 
+/// The median of nanosecond `times`, in picoseconds.
+fn median(mut times: Vec<u128>) -> u64 {
+    times.sort_unstable();
+    (times[times.len() / 2] * 1000) as u64
+}
+
 /// Median wall time of `f` in picoseconds.
 fn median_ps(runs: usize, mut f: impl FnMut()) -> u64 {
-    let mut times: Vec<u128> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos()
-        })
-        .collect();
-    times.sort_unstable();
-    (times[runs / 2] * 1000) as u64
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed().as_nanos()
+            })
+            .collect(),
+    )
 }
 
 /// Median wall times of `a` and `b` in picoseconds, run in turns, so that
 /// the machine's drift over the runs reaches both alike.
 fn median_pair_ps(runs: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (u64, u64) {
-    let (mut ta, mut tb): (Vec<u128>, Vec<u128>) = (0..runs)
+    let (ta, tb): (Vec<u128>, Vec<u128>) = (0..runs)
         .map(|_| {
             let start = Instant::now();
             a();
@@ -40,9 +46,7 @@ fn median_pair_ps(runs: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (u64
             ((middle - start).as_nanos(), middle.elapsed().as_nanos())
         })
         .unzip();
-    ta.sort_unstable();
-    tb.sort_unstable();
-    ((ta[runs / 2] * 1000) as u64, (tb[runs / 2] * 1000) as u64)
+    (median(ta), median(tb))
 }
 
 /// An input of `len` bytes the verifier refuses at its first byte (an

@@ -21,7 +21,7 @@ use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_executor::{
     kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS,
 };
-use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, GUEST_SHA256_BLOCKS, MAX_BLAKE3_ITEM};
+use ligerito_pvm_verifier::kernels::{blake3_batched, Hash, Kernels, Local, GUEST_SHA256_BLOCKS};
 use ligerito_pvm_verifier::merkle::SIBLING;
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
@@ -100,7 +100,7 @@ impl Kernels for Counting {
     fn blake3_each(&self, items: &[u8], item_len: usize) -> Vec<Hash> {
         let count = (items.len() / item_len) as u64;
         self.accesses(2);
-        if item_len < MAX_BLAKE3_ITEM {
+        if !blake3_batched(item_len) {
             return self.time(3, count, || Local.blake3_each(items, item_len));
         }
         self.time(3, 0, || ());

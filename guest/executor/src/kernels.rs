@@ -22,7 +22,7 @@ use ligerito_kernel_abi::{
     self as abi, RowArgs, TensorArgs, TreeArgs, GF128_BYTES, GF32_BYTES, HASH_BYTES,
     MAX_TENSOR_POINTS, PAIR_BYTES, WORD_BYTES,
 };
-use ligerito_pvm_verifier::kernels::{Hash, Kernels, Local, MAX_BLAKE3_ITEM};
+use ligerito_pvm_verifier::kernels::{blake3_batched, Hash, Kernels, Local, MAX_BLAKE3_ITEM};
 use ligerito_pvm_verifier::merkle;
 use ligerito_pvm_verifier::sha256::State;
 use ligerito_pvm_verifier::tensor::Tensor;
@@ -244,8 +244,7 @@ fn blake3_each(
 ) -> Result<(), HostError> {
     const K: &str = abi::BLAKE3_EACH;
     let i = caller.instance;
-    // whole blocks are hashed as one batch, on the CPU's SIMD lanes
-    let work = if item_len == MAX_BLAKE3_ITEM as u32 {
+    let work = if blake3_batched(item_len as usize) {
         gas::BLAKE3_BATCH + u64::from(count) * gas::BLAKE3_BLOCK
     } else {
         u64::from(count) * gas::BLAKE3_ITEM

@@ -6,7 +6,7 @@
 //! point is the crate's `platform` module, public but undocumented: hence
 //! the exact version in Cargo.toml and the test against `blake3::hash`.
 
-use crate::kernels::Hash;
+use crate::kernels::{blake3_batched, Hash};
 use alloc::{vec, vec::Vec};
 use blake3::platform::Platform;
 use blake3::{IncrementCounter, BLOCK_LEN};
@@ -26,10 +26,11 @@ const CHUNK_START: u8 = 1 << 0;
 const CHUNK_END: u8 = 1 << 1;
 const ROOT: u8 = 1 << 3;
 
-/// BLAKE3 of each `item_len`-byte item of `items` (`1 <= item_len <= 64`).
+/// BLAKE3 of each `item_len`-byte item of `items` (`1 <= item_len <= 64`),
+/// in batches where [`blake3_batched`] says so.
 pub fn hash_each(items: &[u8], item_len: usize) -> Vec<Hash> {
     let platform = Platform::detect();
-    if item_len == BLOCK_LEN {
+    if blake3_batched(item_len) {
         let blocks: Vec<&[u8; BLOCK_LEN]> = items
             .chunks_exact(BLOCK_LEN)
             .map(|b| b.try_into().expect("whole blocks"))

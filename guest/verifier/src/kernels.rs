@@ -23,6 +23,13 @@ pub const GUEST_SHA256_BLOCKS: usize = 32;
 /// The longest item [`Kernels::blake3_each`] hashes: one BLAKE3 block.
 pub const MAX_BLAKE3_ITEM: usize = 64;
 
+/// Whether [`Local`] hashes items of `item_len` bytes as one batch on the
+/// CPU's SIMD lanes (whole blocks) rather than one at a time: what a host
+/// charges for them follows it.
+pub const fn blake3_batched(item_len: usize) -> bool {
+    item_len == MAX_BLAKE3_ITEM
+}
+
 /// A kernel returned `got` values where the verifier asked for `want`: a
 /// broken host, not a bad proof.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
