@@ -10,48 +10,48 @@ use crate::types::Weight;
 
 /// The kernel prices' calibration these weights were measured after
 /// (`ligerito_executor::kernel_gas::CALIBRATION`; a test compares them).
-pub const CALIBRATION: &str = "2026-12-05 14:02 UTC, Intel(R) Xeon(R) Processor, 2 cores";
+pub const CALIBRATION: &str = "2026-12-05 16:45 UTC, Intel(R) Xeon(R) Processor, 2 cores";
 
 /// Decoding an extrinsic and checking its signature, nonce and origin.
-pub const EXTRINSIC_BASE: Weight = 37548000;
+pub const EXTRINSIC_BASE: Weight = 38995000;
 
 /// A guest run that ends at once: instance reset, input copy, call, storage.
-pub const VERIFY_BASE: Weight = 48206960;
+pub const VERIFY_BASE: Weight = 72869711;
 
 /// Hashing and copying the proof, and its copy into the guest, per byte.
-pub const VERIFY_PER_BYTE: Weight = 1459;
+pub const VERIFY_PER_BYTE: Weight = 1303;
 
 /// Decoding the proof, per byte: its first touch of fresh heap pages, which
 /// its gas does not show (`pallet-ligerito` charges it too).
-pub const DECODE_PER_BYTE: Weight = 1288;
+pub const DECODE_PER_BYTE: Weight = 374;
 
 /// Guest execution, per unit of gas: the slowest per gas of the 2^20
 /// proof shapes (ligerito-tests' `shapes`) and the kernels' worst cases
-/// (`hostile::worst_cases`), here "blake3_each: 2^18 64-byte items".
-pub const PICOS_PER_GAS: Weight = 190;
+/// (`hostile::worst_cases`), here "empty calls (blake3_each of nothing), 100,000".
+pub const PICOS_PER_GAS: Weight = 207;
 
 /// Storing new verifier code, besides the per-byte check.
-pub const SET_CODE_BASE: Weight = 22019000;
+pub const SET_CODE_BASE: Weight = 19545000;
 
 /// Parsing new verifier code and loading it on every backend, per byte.
-pub const SET_CODE_PER_BYTE: Weight = 37887;
+pub const SET_CODE_PER_BYTE: Weight = 37505;
 
 /// Setting one size's limits.
-pub const SET_LIMITS: Weight = 22019000;
+pub const SET_LIMITS: Weight = 19545000;
 
 /// Gas a valid proof of each measured size used (a random polynomial;
 /// gas varies slightly with the proof).
 pub const MEASURED_GAS: &[(u32, u64)] = &[
-    (12, 2609107),
-    (16, 3646192),
-    (20, 5460905),
-    (21, 7056975),
-    (22, 7358927),
-    (23, 8035789),
-    (24, 9337438),
-    (25, 11688038),
-    (26, 11429404),
-    (27, 12364976),
-    (28, 13995799),
-    (29, 17133815),
+    (12, 2423146),
+    (16, 3342298),
+    (20, 5066792),
+    (21, 6631183),
+    (22, 6802312),
+    (23, 7446097),
+    (24, 8703919),
+    (25, 11014069),
+    (26, 10583401),
+    (27, 11496257),
+    (28, 13095302),
+    (29, 16115895),
 ];

@@ -63,15 +63,15 @@ fn native(binary: &Path, log_size: u32, proof: &Path, runs: usize) -> Duration {
 }
 
 /// Median time of our verifier run natively, as the guest runs it: decode
-/// the bytes (the guest's slice decoder), then verify with the kernels the
-/// host runs for it.
+/// the bytes (the guest's decoder, rows left in the bytes), then verify
+/// with the kernels the host runs for it.
 fn floor(log_size: u32, proof: &[u8], runs: usize) -> Duration {
     let config = ligerito_sizes::get(log_size)
         .expect("a supported size")
         .verifier_config();
     let run = || {
-        let proof = ligerito_pvm_verifier::decode::proof(proof).expect("decodes");
-        ligerito_pvm_verifier::verify(&config, &proof)
+        let proof = ligerito_pvm_verifier::decode::view(proof).expect("decodes");
+        ligerito_pvm_verifier::verify_view(&config, &proof, &ligerito_pvm_verifier::Local)
     };
     assert_eq!(
         run(),

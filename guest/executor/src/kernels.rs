@@ -438,9 +438,8 @@ fn dots<F: RowField>(
     let width = row_bytes as usize / core::mem::size_of::<F>();
     let d = Local::prepare_dots::<F>(rs, table.len(), width);
     let mut values = Vec::with_capacity(table.len());
-    each_item(instance, abi::ROW_DOTS, table, row_bytes, |bytes| {
-        let row: Vec<F> = bytemuck::pod_collect_to_vec(bytes);
-        values.push(d.row(&row));
+    each_item(instance, abi::ROW_DOTS, table, row_bytes, |row| {
+        values.push(d.row(row))
     })?;
     Ok(values)
 }

@@ -4,7 +4,6 @@
 //! that do not fit in registers go in an argument block of `u32` words.
 
 use alloc::{vec, vec::Vec};
-use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_kernel_abi::{self as abi, RowArgs, TensorArgs, TreeArgs};
 use ligerito_pvm_verifier::kernels::{Hash, GUEST_SHA256_BLOCKS};
 use ligerito_pvm_verifier::sha256::State;
@@ -52,12 +51,13 @@ fn addr<T>(p: *const T) -> u32 {
 }
 
 impl Host {
-    fn dots<T>(rows: &[Vec<T>], elem_bytes: u32, rs: &[u128]) -> Vec<u128> {
-        let row_len = rows.first().map_or(0, Vec::len);
+    fn dots(rows: &[&[u8]], elem_bytes: u32, rs: &[u128]) -> Vec<u128> {
+        let row_bytes = rows.first().map_or(0, |r| r.len());
         assert!(
-            rows.iter().all(|r| r.len() == row_len),
+            rows.iter().all(|r| r.len() == row_bytes),
             "row kernel: rows of unequal width"
         );
+        let row_len = row_bytes / elem_bytes as usize;
         let table: Vec<u32> = rows.iter().map(|r| addr(r.as_ptr())).collect();
         let args = RowArgs {
             table: addr(table.as_ptr()),
@@ -189,11 +189,11 @@ impl Kernels for Host {
         out
     }
 
-    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
+    fn dots32(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         Self::dots(rows, abi::GF32_BYTES, rs)
     }
 
-    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
+    fn dots128(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         Self::dots(rows, abi::GF128_BYTES, rs)
     }
 }

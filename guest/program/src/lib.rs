@@ -17,7 +17,6 @@ mod message;
 use alloc::format;
 use alloc::vec::Vec;
 use ligerito::VerifierConfig;
-use ligerito_pvm_verifier::Proof;
 
 // The stack, on top of the fixed heap (see heap.rs).
 polkavm_derive::min_stack_size!(1024 * 1024);
@@ -63,16 +62,18 @@ fn run() -> (u32, alloc::string::String) {
             ),
         );
     }
-    let mut input = Vec::new();
+    let mut input: Vec<u8> = Vec::new();
     if input.try_reserve_exact(len).is_err() {
         return (ERROR, format!("input: cannot allocate {len} bytes"));
     }
-    input.resize(len, 0);
-    // SAFETY: `input` owns `len` writable bytes.
+    // SAFETY: `input` has room for `len` bytes, which the host writes
+    // without reading them.
     let copied = unsafe { read_input(input.as_mut_ptr(), len as u32) } as usize;
     if copied != len {
         return (ERROR, format!("input: host copied {copied} of {len} bytes"));
     }
+    // SAFETY: the host wrote the first `len` bytes.
+    unsafe { input.set_len(len) };
 
     let log_size = u32::from_le_bytes([input[0], input[1], input[2], input[3]]);
     let Some(size) = ligerito_sizes::get(log_size) else {
@@ -89,42 +90,58 @@ fn run() -> (u32, alloc::string::String) {
             ),
         );
     }
-    let proof = match decode(bytes) {
-        Ok(proof) => proof,
-        Err(message) => return (ERROR, message),
-    };
-    drop(input);
+    check(&size.verifier_config(), bytes)
+}
 
-    let config = size.verifier_config();
-    if let Some(message) = shape_mismatch(&config, &proof) {
+/// Decodes and verifies the proof, its rows left in `bytes`.
+#[cfg(not(feature = "reference"))]
+fn check(config: &VerifierConfig, bytes: &[u8]) -> (u32, alloc::string::String) {
+    let proof = match ligerito_pvm_verifier::decode::view(bytes) {
+        Ok(proof) => proof,
+        Err(e) => return (ERROR, format!("{e}")),
+    };
+    let shape = Shape {
+        recursive_commitments: proof.recursive_roots.len(),
+        recursive_proofs: proof.recursive.len(),
+        sumcheck_rounds: proof.sumcheck.len(),
+        eval_rounds: proof.eval_rounds.len(),
+        yr: proof.yr.len(),
+        initial_width: proof.initial.rows.first().map_or(0, |r| r.len() / 4),
+    };
+    if let Some(message) = shape.mismatch(config) {
         return (INVALID, message);
     }
-    verdict(&config, &proof)
-}
-
-#[cfg(not(feature = "reference"))]
-fn decode(bytes: &[u8]) -> Result<Proof, alloc::string::String> {
-    ligerito_pvm_verifier::decode::proof(bytes).map_err(|e| format!("{e}"))
-}
-
-#[cfg(feature = "reference")]
-fn decode(bytes: &[u8]) -> Result<Proof, alloc::string::String> {
-    ligerito_pvm_verifier::decode::through_serde(bytes)
-}
-
-#[cfg(not(feature = "reference"))]
-fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::String) {
-    match ligerito_pvm_verifier::verify_with(config, proof, &kernels::Host) {
+    match ligerito_pvm_verifier::verify_view(config, &proof, &kernels::Host) {
         Ok(Ok(())) => (VALID, "valid".into()),
         Ok(Err(rejection)) => (INVALID, format!("verify: {rejection}")),
         Err(e) => (ERROR, format!("verify: {e}")),
     }
 }
 
+/// Decodes and verifies the proof through upstream's own code.
 #[cfg(feature = "reference")]
-fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::String) {
+fn check(config: &VerifierConfig, bytes: &[u8]) -> (u32, alloc::string::String) {
     use ligerito::transcript::FiatShamir;
-    match ligerito::verify_with_transcript(config, proof, FiatShamir::new_sha256(0)) {
+    let proof = match ligerito_pvm_verifier::decode::through_serde(bytes) {
+        Ok(proof) => proof,
+        Err(message) => return (ERROR, message),
+    };
+    let shape = Shape {
+        recursive_commitments: proof.recursive_commitments.len(),
+        recursive_proofs: proof.recursive_proofs.len(),
+        sumcheck_rounds: proof.sumcheck_transcript.transcript.len(),
+        eval_rounds: proof.eval_rounds.len(),
+        yr: proof.final_ligero_proof.yr.len(),
+        initial_width: proof
+            .initial_ligero_proof
+            .opened_rows
+            .first()
+            .map_or(0, Vec::len),
+    };
+    if let Some(message) = shape.mismatch(config) {
+        return (INVALID, message);
+    }
+    match ligerito::verify_with_transcript(config, &proof, FiatShamir::new_sha256(0)) {
         Ok(true) => (VALID, "valid".into()),
         Ok(false) => (
             INVALID,
@@ -134,49 +151,47 @@ fn verdict(config: &VerifierConfig, proof: &Proof) -> (u32, alloc::string::Strin
     }
 }
 
-/// Names the first part whose length differs from what the configuration
-/// demands. Upstream rejects all of these too (so the verdict is the same);
-/// this only says which part, e.g. for a proof of another size.
-fn shape_mismatch(config: &VerifierConfig, proof: &Proof) -> Option<alloc::string::String> {
-    let steps = config.recursive_steps;
-    let last = steps - 1;
-    let checks = [
-        (
-            "recursive commitments",
-            proof.recursive_commitments.len(),
-            steps,
-        ),
-        ("recursive proofs", proof.recursive_proofs.len(), steps - 1),
-        (
-            "sumcheck rounds",
-            proof.sumcheck_transcript.transcript.len(),
-            config.ks.iter().sum(),
-        ),
-        ("evaluation rounds", proof.eval_rounds.len(), 0),
-        (
-            "final yr elements",
-            proof.final_ligero_proof.yr.len(),
-            1 << config.log_dims[last],
-        ),
-        (
-            "initial row width",
-            proof
-                .initial_ligero_proof
-                .opened_rows
-                .first()
-                .map_or(0, Vec::len),
-            1 << config.initial_k,
-        ),
-    ];
-    checks
-        .iter()
-        .find(|(_, got, want)| got != want)
-        .map(|(part, got, want)| {
-            format!(
-                "shape: {got} {part}, expected {want} for 2^{}",
-                config.poly_log_size()
-            )
-        })
+/// The lengths of a proof's parts that the configuration fixes.
+struct Shape {
+    recursive_commitments: usize,
+    recursive_proofs: usize,
+    sumcheck_rounds: usize,
+    eval_rounds: usize,
+    yr: usize,
+    /// Elements in the first opened row of the initial round.
+    initial_width: usize,
+}
+
+impl Shape {
+    /// Names the first part whose length differs from what the
+    /// configuration demands. Upstream rejects all of these too (so the
+    /// verdict is the same); this only says which part, e.g. for a proof of
+    /// another size.
+    fn mismatch(&self, config: &VerifierConfig) -> Option<alloc::string::String> {
+        let steps = config.recursive_steps;
+        let last = steps - 1;
+        let checks = [
+            ("recursive commitments", self.recursive_commitments, steps),
+            ("recursive proofs", self.recursive_proofs, steps - 1),
+            (
+                "sumcheck rounds",
+                self.sumcheck_rounds,
+                config.ks.iter().sum(),
+            ),
+            ("evaluation rounds", self.eval_rounds, 0),
+            ("final yr elements", self.yr, 1 << config.log_dims[last]),
+            ("initial row width", self.initial_width, 1 << config.initial_k),
+        ];
+        checks
+            .iter()
+            .find(|(_, got, want)| got != want)
+            .map(|(part, got, want)| {
+                format!(
+                    "shape: {got} {part}, expected {want} for 2^{}",
+                    config.poly_log_size()
+                )
+            })
+    }
 }
 
 #[panic_handler]

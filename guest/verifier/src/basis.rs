@@ -31,12 +31,13 @@ pub struct Basis {
 
 impl Basis {
     /// Adds `Σ_k α^k · G[q_k]` for a code with message length `2^log_m` and
-    /// returns `Σ_k α^k · ⟨row_k, eq(rs)⟩`.
+    /// returns `Σ_k α^k · ⟨row_k, eq(rs)⟩`; each row is its elements'
+    /// little-endian bytes.
     pub fn add_queries<F: RowField>(
         &mut self,
         kernels: &impl Kernels,
         log_m: usize,
-        rows: &[Vec<F>],
+        rows: &[&[u8]],
         queries: &[u32],
         rs: &[u128],
         alpha: u128,
@@ -127,16 +128,17 @@ mod tests {
     /// and of the final sum.
     #[test]
     fn refuses_short_kernel_results() {
-        let rows = vec![vec![BinaryElem128::from(3u128); 4]; 3];
+        let row = vec![BinaryElem128::from(3u128); 4];
+        let rows: [&[u8]; 3] = [bytemuck::cast_slice(&row); 3];
         let (queries, rs) = ([1, 5, 9], [7, 11]);
         let miscount = |kernel, got, want| Miscount { kernel, got, want };
         let mut basis = Basis::default();
         assert_eq!(
-            basis.add_queries(&Short("row_dots"), 4, &rows, &queries, &rs, 2),
+            basis.add_queries::<BinaryElem128>(&Short("row_dots"), 4, &rows, &queries, &rs, 2),
             Err(miscount("row_dots", 2, 3))
         );
         assert!(basis
-            .add_queries(&Local, 4, &rows, &queries, &rs, 2)
+            .add_queries::<BinaryElem128>(&Local, 4, &rows, &queries, &rs, 2)
             .is_ok());
         let y = [1; 1 << 4];
         assert!(basis.inner(&Local, &y).is_ok());

@@ -2,21 +2,19 @@
 //! (bincode 1's layout through serde: little-endian fixed-width integers,
 //! `u64` lengths, a one-byte tag before an `Option`).
 //!
-//! Rows are read as slices rather than element by element through serde:
-//! in the guest that was about a fifth of a 2^20 verification's gas. The
+//! Rows and siblings are left where they are, in the bytes ([`ProofView`]),
+//! rather than read element by element through serde (in the guest that
+//! was about a fifth of a 2^20 verification's gas) or copied. The
 //! refusals and their messages are bincode 2's (`decode::tests` and the
 //! `decode` fuzz target compare them with it), because the messages reach
 //! receipts and events byte for byte.
 
+use crate::view::{elem128, Opening, ProofView};
 use crate::Proof;
 use alloc::vec::Vec;
 use core::fmt;
-use ligerito::data_structures::{
-    FinalLigeroProof, RecursiveLigeroCommitment, RecursiveLigeroProof, SumcheckTranscript,
-};
 use ligerito::eval_proof::EvalSumcheckRound;
-use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_merkle::{BatchedMerkleProof, Hash, MerkleRoot};
+use ligerito_merkle::MerkleRoot;
 
 /// Why the bytes are not exactly one proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,38 +61,35 @@ impl fmt::Display for DecodeError {
 }
 
 /// Decodes `bytes` as exactly one proof: empty input, input cut short and
-/// trailing bytes are errors. Allocates no more than the bytes can fill.
-pub fn proof(bytes: &[u8]) -> Result<Proof, DecodeError> {
+/// trailing bytes are errors. The rows and siblings stay in `bytes`; the
+/// rest allocates no more than the bytes can fill.
+pub fn view(bytes: &[u8]) -> Result<ProofView<'_>, DecodeError> {
     let mut r = Reader { bytes, pos: 0 };
-    let proof = Proof {
-        initial_ligero_cm: r.commitment()?,
-        initial_ligero_proof: r.opening(Reader::elem32)?,
-        recursive_commitments: r.seq(1, Reader::commitment)?,
-        recursive_proofs: r.seq(16, |r| r.opening(Reader::elem128))?,
-        final_ligero_proof: FinalLigeroProof {
-            yr: r.fixed(16, Reader::elem128)?,
-            opened_rows: r.rows(Reader::elem128)?,
-            merkle_proof: r.siblings()?,
-        },
-        sumcheck_transcript: SumcheckTranscript {
-            transcript: r.fixed(48, |c| {
-                (
-                    Reader::elem128(&c[..16]),
-                    Reader::elem128(&c[16..32]),
-                    Reader::elem128(&c[32..]),
-                )
-            })?,
-        },
+    let proof = ProofView {
+        initial_root: r.root()?,
+        initial: r.opening(4)?,
+        recursive_roots: r.seq(1, Reader::root)?,
+        recursive: r.seq(16, |r| r.opening(16))?,
+        yr: r.fixed(16, elem128)?,
+        last: r.opening(16)?,
+        sumcheck: r.fixed(48, |c| {
+            (elem128(&c[..16]), elem128(&c[16..32]), elem128(&c[32..]))
+        })?,
         eval_rounds: r.fixed(48, |c| EvalSumcheckRound {
-            s0: Reader::elem128(&c[..16]),
-            s1: Reader::elem128(&c[16..32]),
-            s2: Reader::elem128(&c[32..]),
+            s0: elem128(&c[..16]),
+            s1: elem128(&c[16..32]),
+            s2: elem128(&c[32..]),
         })?,
     };
     match bytes.len() - r.pos {
         0 => Ok(proof),
         extra => Err(DecodeError::Trailing { extra, at: r.pos }),
     }
+}
+
+/// [`view`], as upstream's proof.
+pub fn proof(bytes: &[u8]) -> Result<Proof, DecodeError> {
+    view(bytes).map(|v| v.to_proof())
 }
 
 struct Reader<'a> {
@@ -140,11 +135,11 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    /// A sequence of `len`-prefixed elements of `size` bytes that cannot
-    /// fail but by running out: one bounds check, then a slice.
-    fn fixed<T>(&mut self, size: usize, item: impl Fn(&[u8]) -> T) -> Result<Vec<T>, DecodeError> {
+    /// The bytes of a `len`-prefixed sequence of `size`-byte elements, which
+    /// cannot fail but by running out: one bounds check.
+    fn bytes(&mut self, size: usize) -> Result<&'a [u8], DecodeError> {
         let n = self.len()?;
-        let bytes = usize::try_from(n)
+        usize::try_from(n)
             .ok()
             .and_then(|n| n.checked_mul(size))
             .map_or(
@@ -152,34 +147,26 @@ impl<'a> Reader<'a> {
                     len: self.bytes.len(),
                 }),
                 |b| self.take(b),
-            )?;
-        Ok(bytes.chunks_exact(size).map(item).collect())
+            )
     }
 
-    fn rows<T>(&mut self, elem: fn(&[u8]) -> T) -> Result<Vec<Vec<T>>, DecodeError> {
-        let size = core::mem::size_of::<T>();
-        self.seq(8, |r| r.fixed(size, elem))
+    /// [`Reader::bytes`], each element made by `item`.
+    fn fixed<T>(&mut self, size: usize, item: impl Fn(&[u8]) -> T) -> Result<Vec<T>, DecodeError> {
+        Ok(self.bytes(size)?.chunks_exact(size).map(item).collect())
     }
 
-    fn siblings(&mut self) -> Result<BatchedMerkleProof, DecodeError> {
-        let siblings = self.fixed(32, Self::hash)?;
-        Ok(BatchedMerkleProof { siblings })
-    }
-
-    fn opening<T>(&mut self, elem: fn(&[u8]) -> T) -> Result<RecursiveLigeroProof<T>, DecodeError>
-    where
-        T: ligerito_binary_fields::BinaryFieldElement,
-    {
-        Ok(RecursiveLigeroProof {
-            opened_rows: self.rows(elem)?,
-            merkle_proof: self.siblings()?,
+    /// Rows of `elem_bytes`-byte elements, then the siblings opening them.
+    fn opening(&mut self, elem_bytes: usize) -> Result<Opening<'a>, DecodeError> {
+        Ok(Opening {
+            rows: self.seq(8, |r| r.bytes(elem_bytes))?,
+            siblings: bytemuck::cast_slice(self.bytes(32)?),
         })
     }
 
-    fn commitment(&mut self) -> Result<RecursiveLigeroCommitment, DecodeError> {
+    fn root(&mut self) -> Result<MerkleRoot, DecodeError> {
         let root = match self.take(1)?[0] {
             0 => None,
-            1 => Some(Self::hash(self.take(32)?)),
+            1 => Some(self.take(32)?.try_into().expect("32 bytes")),
             found => {
                 return Err(DecodeError::Tag {
                     found,
@@ -187,25 +174,7 @@ impl<'a> Reader<'a> {
                 })
             }
         };
-        Ok(RecursiveLigeroCommitment {
-            root: MerkleRoot { root },
-        })
-    }
-
-    fn hash(b: &[u8]) -> Hash {
-        let mut hash = [0; 32];
-        hash.copy_from_slice(b);
-        hash
-    }
-
-    fn elem32(b: &[u8]) -> BinaryElem32 {
-        BinaryElem32::from_value(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn elem128(b: &[u8]) -> BinaryElem128 {
-        let mut le = [0; 16];
-        le.copy_from_slice(b);
-        BinaryElem128::from_value(u128::from_le_bytes(le))
+        Ok(MerkleRoot { root })
     }
 }
 

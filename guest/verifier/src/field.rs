@@ -32,8 +32,14 @@ pub trait RowField: BinaryFieldElement + bytemuck::Pod {
     /// GF(2)-linear in `q`.
     fn subspace_images(log_m: usize, width: usize) -> Vec<u128>;
 
-    /// [`Dots`] of these rows, by the kernel for this field.
-    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128>;
+    /// [`Dots`] of these rows (each its elements' little-endian bytes), by
+    /// the kernel for this field.
+    fn dots(k: &impl Kernels, rows: &[&[u8]], rs: &[u128]) -> Vec<u128>;
+
+    /// The element whose little-endian bytes are `bytes` (its size).
+    fn read(bytes: &[u8]) -> Self {
+        bytemuck::pod_read_unaligned(bytes)
+    }
 }
 
 /// `s_0(x) = x`, `s_j(x) = s_{j-1}(x)^2 + s_{j-1}(v_{j-1}) · s_{j-1}(x)`
@@ -119,7 +125,7 @@ impl RowField for BinaryElem32 {
             .collect()
     }
 
-    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128> {
+    fn dots(k: &impl Kernels, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         k.dots32(rows, rs)
     }
 }
@@ -150,7 +156,7 @@ impl RowField for BinaryElem128 {
             .collect()
     }
 
-    fn dots(k: &impl Kernels, rows: &[Vec<Self>], rs: &[u128]) -> Vec<u128> {
+    fn dots(k: &impl Kernels, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         k.dots128(rows, rs)
     }
 }
@@ -180,13 +186,15 @@ impl<M: Mul, F: RowField> Dots<M, F> {
         }
     }
 
-    pub fn row(&self, row: &[F]) -> u128 {
+    /// The dot product of one row, its elements' little-endian bytes.
+    pub fn row(&self, row: &[u8]) -> u128 {
+        let size = core::mem::size_of::<F>();
         let Some(first) = &self.first else {
-            return row.first().map_or(0, |&x| x.embed());
+            return row.get(..size).map_or(0, |x| F::read(x).embed());
         };
         let mut cur: Vec<u128> = row
-            .chunks_exact(2)
-            .map(|p| F::fold_pair(self.m, first, p[0], p[1]))
+            .chunks_exact(2 * size)
+            .map(|p| F::fold_pair(self.m, first, F::read(&p[..size]), F::read(&p[size..])))
             .collect();
         for r in &self.rest {
             let half = cur.len() / 2;
@@ -209,7 +217,9 @@ mod tests {
     fn dots<M: Mul, F: RowField>(m: M, rows: &[Vec<F>], rs: &[u128]) -> Vec<u128> {
         let width = rows.first().map_or(0, Vec::len);
         let d = Dots::<M, F>::new(m, rs, rows.len(), width);
-        rows.iter().map(|row| d.row(row)).collect()
+        rows.iter()
+            .map(|row| d.row(bytemuck::cast_slice(row)))
+            .collect()
     }
     use ligerito::sumcheck_polys::tensorized_dot_product;
     use ligerito::utils::eval_sk_at_vks;

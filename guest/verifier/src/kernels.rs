@@ -82,11 +82,11 @@ pub trait Kernels {
     /// [`eval_many`]; the verifier passes only parts that fit together.
     fn eval_many(&self, t: &Tensor<'_>) -> Vec<u128>;
 
-    /// [`dots`] of GF(2^32) rows.
-    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128>;
+    /// [`Dots`] of GF(2^32) rows, each its elements' little-endian bytes.
+    fn dots32(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128>;
 
-    /// [`dots`] of GF(2^128) rows.
-    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128>;
+    /// [`Dots`] of GF(2^128) rows, each its elements' little-endian bytes.
+    fn dots128(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128>;
 }
 
 /// The kernels computed in-process, with PCLMULQDQ where the `std` feature
@@ -102,7 +102,8 @@ pub enum PreparedDots<F: RowField> {
 }
 
 impl<F: RowField> PreparedDots<F> {
-    pub fn row(&self, row: &[F]) -> u128 {
+    /// [`Dots::row`].
+    pub fn row(&self, row: &[u8]) -> u128 {
         match self {
             Self::Soft(d) => d.row(row),
             #[cfg(all(any(feature = "std", test), target_arch = "x86_64"))]
@@ -121,10 +122,12 @@ impl Local {
         PreparedDots::Soft(Dots::new(Soft, rs, rows, width))
     }
 
-    /// [`Dots`] of every row.
-    pub fn dots<F: RowField>(rows: &[Vec<F>], rs: &[u128]) -> Vec<u128> {
-        let width = rows.first().map_or(0, Vec::len);
-        let d = Self::prepare_dots(rs, rows.len(), width);
+    /// [`Dots`] of every row, each its elements' little-endian bytes.
+    pub fn dots<F: RowField>(rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
+        let width = rows
+            .first()
+            .map_or(0, |r| r.len() / core::mem::size_of::<F>());
+        let d = Self::prepare_dots::<F>(rs, rows.len(), width);
         rows.iter().map(|row| d.row(row)).collect()
     }
 
@@ -180,11 +183,11 @@ impl Kernels for Local {
         Self::try_eval_many(t).expect("the verifier passes parts that fit together")
     }
 
-    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
-        Self::dots(rows, rs)
+    fn dots32(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
+        Self::dots::<BinaryElem32>(rows, rs)
     }
 
-    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
-        Self::dots(rows, rs)
+    fn dots128(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
+        Self::dots::<BinaryElem128>(rows, rs)
     }
 }

@@ -33,10 +33,12 @@ pub mod short;
 pub mod tensor;
 mod transcript;
 mod verify;
+mod view;
 
 #[cfg(test)]
 mod testing;
 
 pub use field::RowField;
 pub use kernels::{Kernels, Local};
-pub use verify::{verify, verify_with, Error, Proof, Rejection};
+pub use verify::{verify, verify_view, verify_with, Error, Proof, Rejection};
+pub use view::{Opening, ProofView};

@@ -3,14 +3,15 @@
 
 use crate::kernels::{counted, Hash, Kernels, Miscount};
 use alloc::vec::Vec;
-use ligerito_merkle::{BatchedMerkleProof, MerkleRoot};
+use ligerito_merkle::MerkleRoot;
 
 /// Whether `leaves` at the (sorted, distinct) `indices` open `root` of a
-/// tree of depth `depth` with `proof`'s siblings, exactly as upstream decides.
+/// tree of depth `depth` with a batched proof's `siblings`, exactly as
+/// upstream decides.
 pub fn verify(
     kernels: &impl Kernels,
     root: &MerkleRoot,
-    proof: &BatchedMerkleProof,
+    siblings: &[Hash],
     depth: usize,
     leaves: &[Hash],
     indices: &[usize],
@@ -30,15 +31,13 @@ pub fn verify(
     }
     let layer = leaf_hashes(kernels, leaves)?;
     // The walk's shape depends only on the indices: plan every layer's
-    // pairs first, then hash them all in one kernel call. A sibling the
-    // proof lacks is a zero hash, as upstream's `unwrap_or_default`.
-    let zero = proof.siblings.len() as u32;
+    // pairs first, then hash them all in one kernel call.
     let mut queries = indices.to_vec();
     let mut count = queries.len();
     let mut used = 0;
     let mut sibling = || {
         used += 1;
-        SIBLING | (used - 1).min(zero as usize) as u32
+        SIBLING | (used - 1) as u32
     };
     let mut layers = Vec::with_capacity(depth);
     let mut plan = Vec::with_capacity(2 * count * depth);
@@ -66,11 +65,15 @@ pub fn verify(
         layers.push(next as u32);
         count = next;
     }
-    let mut siblings = proof.siblings.clone();
-    siblings.push([0; 32]);
-    let top = kernels.blake3_tree(&layer, &siblings, &layers, &plan);
+    // Upstream hashes a sibling the proof lacks as zeros and then refuses a
+    // proof whose siblings are not exactly the walk's: so does this, before
+    // any hashing.
+    if used != siblings.len() {
+        return Ok(false);
+    }
+    let top = kernels.blake3_tree(&layer, siblings, &layers, &plan);
     let top = counted("blake3_tree", top, count)?;
-    Ok(count == 1 && used == proof.siblings.len() && top[0] == expected)
+    Ok(count == 1 && top[0] == expected)
 }
 
 fn leaf_hashes(kernels: &impl Kernels, leaves: &[Hash]) -> Result<Vec<Hash>, Miscount> {
@@ -153,12 +156,12 @@ mod tests {
         for (kernel, got, want) in [("blake3_each", 3, 4), ("blake3_tree", 0, 1)] {
             let short = crate::short::Short(kernel);
             assert_eq!(
-                verify(&short, &root, &proof, 4, &leaves, &queries),
+                verify(&short, &root, &proof.siblings, 4, &leaves, &queries),
                 Err(Miscount { kernel, got, want })
             );
         }
         assert_eq!(
-            verify(&Local, &root, &proof, 4, &leaves, &queries),
+            verify(&Local, &root, &proof.siblings, 4, &leaves, &queries),
             Ok(true)
         );
     }
@@ -196,7 +199,7 @@ mod tests {
                 cases.push((proof.clone(), leaves.clone(), MerkleRoot { root: None }));
                 for (p, l, r) in cases {
                     assert_eq!(
-                        verify(&Local, &r, &p, depth, &l, &queries),
+                        verify(&Local, &r, &p.siblings, depth, &l, &queries),
                         Ok(ligerito_merkle::verify(&r, &p, depth, &l, &queries)),
                         "depth {depth} queries {queries:?}"
                     );

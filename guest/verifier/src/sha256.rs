@@ -105,21 +105,17 @@ pub fn digest(kernels: &impl Kernels, prefix: &[u8], item: &[u8]) -> Hash {
     s.digest(kernels)
 }
 
-const _: () = assert!(
-    cfg!(target_endian = "little"),
-    "rows hash as their elements' little-endian bytes"
-);
-
-/// upstream's `hash_row` of every row (all of one width): SHA-256 of the
-/// row's length (u32 LE) and its elements' little-endian bytes (their
-/// memory, on a little-endian machine).
+/// upstream's `hash_row` of every row (all of one width), each row its
+/// elements' little-endian bytes: SHA-256 of the row's length in elements
+/// (u32 LE) and those bytes.
 pub fn hash_rows<F: RowField>(
     kernels: &impl Kernels,
-    rows: &[alloc::vec::Vec<F>],
+    rows: &[&[u8]],
 ) -> Result<alloc::vec::Vec<Hash>, Miscount> {
-    let width = rows.first().map_or(0, |r| r.len());
-    let items: alloc::vec::Vec<&[u8]> = rows.iter().map(|r| bytemuck::cast_slice(r)).collect();
-    let hashes = kernels.sha256_each(&(width as u32).to_le_bytes(), &items);
+    let width = rows
+        .first()
+        .map_or(0, |r| r.len() / core::mem::size_of::<F>());
+    let hashes = kernels.sha256_each(&(width as u32).to_le_bytes(), rows);
     counted("sha256_each", hashes, rows.len())
 }
 
@@ -160,17 +156,18 @@ mod tests {
             .iter()
             .map(|r| ligerito::utils::hash_row(r))
             .collect();
-        assert_eq!(hash_rows(&Local, &rows32), Ok(want32));
+        let bytes32: Vec<&[u8]> = rows32.iter().map(|r| bytemuck::cast_slice(r)).collect();
+        assert_eq!(hash_rows::<BinaryElem32>(&Local, &bytes32), Ok(want32));
         assert_eq!(
-            hash_rows(&Local, core::slice::from_ref(&row128)),
+            hash_rows::<BinaryElem128>(&Local, &[bytemuck::cast_slice(&row128)]),
             Ok(vec![ligerito::utils::hash_row(&row128)])
         );
         assert_eq!(
-            hash_rows::<BinaryElem32>(&Local, &[Vec::new()]),
+            hash_rows::<BinaryElem32>(&Local, &[&[]]),
             Ok(vec![ligerito::utils::hash_row::<BinaryElem32>(&[])])
         );
         assert_eq!(
-            hash_rows(&crate::short::Short("sha256_each"), &rows32),
+            hash_rows::<BinaryElem32>(&crate::short::Short("sha256_each"), &bytes32),
             Err(Miscount {
                 kernel: "sha256_each",
                 got: 1,

@@ -5,7 +5,6 @@ use crate::kernels::{Hash, Kernels, Local};
 use crate::sha256::State;
 use crate::tensor::Tensor;
 use alloc::vec::Vec;
-use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 
 /// [`Local`], except that the kernel with this guest import name
 /// (`row_dots` for both row fields) drops its last value.
@@ -54,11 +53,11 @@ impl Kernels for Short {
         self.cut("tensor_eval", Local.eval_many(t))
     }
 
-    fn dots32(&self, rows: &[Vec<BinaryElem32>], rs: &[u128]) -> Vec<u128> {
+    fn dots32(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         self.cut("row_dots", Local.dots32(rows, rs))
     }
 
-    fn dots128(&self, rows: &[Vec<BinaryElem128>], rs: &[u128]) -> Vec<u128> {
+    fn dots128(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
         self.cut("row_dots", Local.dots128(rows, rs))
     }
 }

@@ -9,12 +9,13 @@ use crate::merkle;
 use crate::sha256::hash_rows;
 use crate::tensor::Tensor;
 use crate::transcript::Transcript;
+use crate::view::{Opening, ProofView};
 use alloc::vec::Vec;
 use core::fmt;
 use ligerito::security::LOG_INV_RATE;
 use ligerito::{FinalizedLigeritoProof, VerifierConfig};
 use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
-use ligerito_merkle::{BatchedMerkleProof, MerkleRoot};
+use ligerito_merkle::MerkleRoot;
 
 /// A proof as the upstream CLI writes it.
 pub type Proof = FinalizedLigeritoProof<BinaryElem32, BinaryElem128>;
@@ -102,6 +103,16 @@ pub fn verify_with(
     proof: &Proof,
     kernels: &impl Kernels,
 ) -> Result<Result<(), Rejection>, Error> {
+    verify_view(config, &ProofView::of(proof), kernels)
+}
+
+/// [`verify_with`] of a proof's parts, as [`crate::decode::view`] leaves
+/// them in the proof's bytes.
+pub fn verify_view(
+    config: &VerifierConfig,
+    proof: &ProofView<'_>,
+    kernels: &impl Kernels,
+) -> Result<Result<(), Rejection>, Error> {
     if !config.is_well_formed() {
         return Err(Error::IllFormedConfig);
     }
@@ -115,55 +126,54 @@ pub fn verify_with(
 
 fn verify_inner<K: Kernels>(
     config: &VerifierConfig,
-    proof: &Proof,
+    proof: &ProofView<'_>,
     kernels: &K,
     fs: &mut Transcript<'_, K>,
 ) -> Result<(), Failure> {
     let steps = config.recursive_steps;
     let last = steps - 1;
-    if proof.recursive_commitments.len() != steps
-        || proof.recursive_proofs.len() != steps - 1
-        || proof.sumcheck_transcript.transcript.len() != config.ks.iter().sum::<usize>()
+    if proof.recursive_roots.len() != steps
+        || proof.recursive.len() != steps - 1
+        || proof.sumcheck.len() != config.ks.iter().sum::<usize>()
         || !proof.eval_rounds.is_empty()
-        || proof.final_ligero_proof.yr.len() != 1 << config.log_dims[last]
+        || proof.yr.len() != 1 << config.log_dims[last]
     {
         return Err(Rejection::Shape.into());
     }
 
     absorb_config(config, fs);
-    fs.absorb_root(&proof.initial_ligero_cm.root);
+    fs.absorb_root(&proof.initial_root);
     // no evaluation claims
     fs.absorb_bytes(b"ligerito-v1-claims", &0u64.to_le_bytes());
     let rho_0 = (0..config.initial_k)
         .map(|_| fs.challenge())
         .collect::<Result<Vec<u128>, _>>()?;
-    fs.absorb_root(&proof.recursive_commitments[0].root);
+    fs.absorb_root(&proof.recursive_roots[0]);
 
-    let initial = &proof.initial_ligero_proof;
-    let queries = open_round(
+    let initial = &proof.initial;
+    let queries = open_round::<BinaryElem32, _>(
         fs,
         kernels,
         config,
-        &proof.initial_ligero_cm.root,
-        &initial.merkle_proof,
-        &initial.opened_rows,
+        &proof.initial_root,
+        initial,
         config.initial_dim + LOG_INV_RATE,
         1 << config.initial_k,
     )?
     .ok_or(Rejection::Opening { round: 0 })?;
     let alpha = fs.challenge()?;
     let mut basis = Basis::default();
-    let mut sum = basis.add_queries(
+    let mut sum = basis.add_queries::<BinaryElem32>(
         kernels,
         config.initial_dim,
-        &initial.opened_rows,
+        &initial.rows,
         &queries,
         &rho_0,
         alpha,
     )?;
     fs.absorb_elem(sum);
 
-    let mut rounds = proof.sumcheck_transcript.transcript.iter().enumerate();
+    let mut rounds = proof.sumcheck.iter().enumerate();
     for i in 0..steps {
         let mut rs = Vec::with_capacity(config.ks[i]);
         for _ in 0..config.ks[i] {
@@ -182,19 +192,17 @@ fn verify_inner<K: Kernels>(
             rs.push(r);
         }
 
-        let root = &proof.recursive_commitments[i].root;
+        let root = &proof.recursive_roots[i];
         let log_rows = config.log_dims[i] + LOG_INV_RATE;
         if i == last {
-            let fin = &proof.final_ligero_proof;
-            let yr: Vec<u128> = fin.yr.iter().map(|&e| value(e)).collect();
+            let yr: Vec<u128> = proof.yr.iter().map(|&e| value(e)).collect();
             fs.absorb_elems(&yr);
-            let queries = open_round(
+            let queries = open_round::<BinaryElem128, _>(
                 fs,
                 kernels,
                 config,
                 root,
-                &fin.merkle_proof,
-                &fin.opened_rows,
+                &proof.last,
                 log_rows,
                 1 << config.ks[i],
             )?
@@ -213,7 +221,7 @@ fn verify_inner<K: Kernels>(
                 points: &queries,
             });
             let encoded = counted("tensor_eval", encoded, queries.len())?;
-            let opened = BinaryElem128::dots(kernels, &fin.opened_rows, &rs);
+            let opened = BinaryElem128::dots(kernels, &proof.last.rows, &rs);
             let opened = counted("row_dots", opened, queries.len())?;
             if let Some(row) = opened
                 .iter()
@@ -225,25 +233,24 @@ fn verify_inner<K: Kernels>(
             return Ok(());
         }
 
-        fs.absorb_root(&proof.recursive_commitments[i + 1].root);
-        let ligero = &proof.recursive_proofs[i];
-        let queries = open_round(
+        fs.absorb_root(&proof.recursive_roots[i + 1]);
+        let opening = &proof.recursive[i];
+        let queries = open_round::<BinaryElem128, _>(
             fs,
             kernels,
             config,
             root,
-            &ligero.merkle_proof,
-            &ligero.opened_rows,
+            opening,
             log_rows,
             1 << config.ks[i],
         )?
         .ok_or(Rejection::Opening { round: i + 1 })?;
         let alpha = fs.challenge()?;
         // β is drawn after s is absorbed: add the rows unscaled, then scale
-        let s = basis.add_queries(
+        let s = basis.add_queries::<BinaryElem128>(
             kernels,
             config.log_dims[i],
-            &ligero.opened_rows,
+            &opening.rows,
             &queries,
             &rs,
             alpha,
@@ -274,28 +281,27 @@ fn absorb_config<K: Kernels>(config: &VerifierConfig, fs: &mut Transcript<'_, K>
     fs.absorb_bytes(b"ligerito-v1-config", &header);
 }
 
-/// A round's queries, if the opened rows have the required count and width
-/// and open `root` at them.
-#[allow(clippy::too_many_arguments)]
+/// A round's queries, if the opened rows (of `F`) have the required count
+/// and width and open `root` at them.
 fn open_round<F: RowField, K: Kernels>(
     fs: &mut Transcript<'_, K>,
     kernels: &K,
     config: &VerifierConfig,
     root: &MerkleRoot,
-    merkle_proof: &BatchedMerkleProof,
-    opened_rows: &[Vec<F>],
+    opening: &Opening<'_>,
     log_rows: usize,
     row_len: usize,
 ) -> Result<Option<Vec<u32>>, Miscount> {
     let rows = 1usize << log_rows;
     let queries = fs.distinct_queries(rows, config.num_queries)?;
+    let row_bytes = row_len * core::mem::size_of::<F>();
     if queries.len() != config.num_queries.min(rows)
-        || opened_rows.len() != queries.len()
-        || opened_rows.iter().any(|r| r.len() != row_len)
+        || opening.rows.len() != queries.len()
+        || opening.rows.iter().any(|r| r.len() != row_bytes)
     {
         return Ok(None);
     }
-    let hashed: Vec<Hash> = hash_rows(kernels, opened_rows)?;
-    let opens = merkle::verify(kernels, root, merkle_proof, log_rows, &hashed, &queries)?;
+    let hashed: Vec<Hash> = hash_rows::<F>(kernels, &opening.rows)?;
+    let opens = merkle::verify(kernels, root, opening.siblings, log_rows, &hashed, &queries)?;
     Ok(opens.then(|| queries.iter().map(|&q| q as u32).collect()))
 }

@@ -4,7 +4,7 @@
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh --in-runtime
 //! Runner: in-runtime; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-05 14:02 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 16:45 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -17,36 +17,36 @@ pub struct InRuntimeWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for InRuntimeWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 1_302_263_000 picoseconds.
-        Weight::from_parts(1_428_039_524, 1_057_690)
-            // Standard error: 11
-            .saturating_add(Weight::from_parts(2_718, 0).saturating_mul(l.into()))
+        // Minimum execution time: 1_208_626_000 picoseconds.
+        Weight::from_parts(1_318_570_692, 1_057_690)
+            // Standard error: 13
+            .saturating_add(Weight::from_parts(260, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 1_134_487_000 picoseconds.
-        Weight::from_parts(2_223_761_704, 1_057_690)
-            // Standard error: 16_318
-            .saturating_add(Weight::from_parts(2_156_032, 0).saturating_mul(g.into()))
+        // Minimum execution time: 1_107_905_000 picoseconds.
+        Weight::from_parts(1_425_348_498, 1_057_690)
+            // Standard error: 30_517
+            .saturating_add(Weight::from_parts(2_007_593, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 7_246_000 picoseconds.
-        Weight::from_parts(7_351_256, 0)
-            // Standard error: 0
-            .saturating_add(Weight::from_parts(901, 0).saturating_mul(l.into()))
+        // Minimum execution time: 7_093_000 picoseconds.
+        Weight::from_parts(4_433_699, 0)
+            // Standard error: 1
+            .saturating_add(Weight::from_parts(872, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 1_908_703_000 picoseconds.
-        Weight::from_parts(1_966_395_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 1_890_345_000 picoseconds.
+        Weight::from_parts(1_950_955_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 6_168_000 picoseconds.
-        Weight::from_parts(6_647_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_286_000 picoseconds.
+        Weight::from_parts(6_640_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! Command: runtime-module/pallet/wasm/bench.sh
 //! Runner: via-host; 2026-12-05; Intel(R) Xeon(R) Processor, 2 cores
-//! Calibration: 2026-12-05 14:02 UTC, Intel(R) Xeon(R) Processor, 2 cores
+//! Calibration: 2026-12-05 16:45 UTC, Intel(R) Xeon(R) Processor, 2 cores
 
 use core::marker::PhantomData;
 use frame_support::traits::Get;
@@ -20,7 +20,7 @@ pub trait WeightInfo {
     /// Storage: `Ligerito::Limits` (r:1 w:0), at most 32 bytes
     fn verify_bytes(l: u32) -> Weight;
     /// The `verify_gas` benchmark.
-    /// The range of component `g` is `[1, 5300]`.
+    /// The range of component `g` is `[1, 4900]`.
     /// Storage: `Ligerito::Code` (r:1 w:0), at most 1048580 bytes
     /// Storage: `Ligerito::CodeHash` (r:1 w:0), at most 32 bytes
     /// Storage: `Ligerito::Commitments` (r:1 w:0), at most 136 bytes
@@ -44,73 +44,73 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 175_093_000 picoseconds.
-        Weight::from_parts(205_479_473, 1_057_690)
-            // Standard error: 3
-            .saturating_add(Weight::from_parts(634, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_573_000 picoseconds.
+        Weight::from_parts(189_093_259, 1_057_690)
+            // Standard error: 13
+            .saturating_add(Weight::from_parts(565, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 215_482_000 picoseconds.
-        Weight::from_parts(258_639_610, 1_057_690)
-            // Standard error: 1_900
-            .saturating_add(Weight::from_parts(132_108, 0).saturating_mul(g.into()))
+        // Minimum execution time: 239_621_000 picoseconds.
+        Weight::from_parts(263_025_287, 1_057_690)
+            // Standard error: 1_292
+            .saturating_add(Weight::from_parts(104_122, 0).saturating_mul(g.into()))
             .saturating_add(T::DbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 10_915_000 picoseconds.
-        Weight::from_parts(9_181_452, 0)
+        // Minimum execution time: 6_454_000 picoseconds.
+        Weight::from_parts(160_963, 0)
             // Standard error: 1
-            .saturating_add(Weight::from_parts(881, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(907, 0).saturating_mul(l.into()))
             .saturating_add(T::DbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 700_318_000 picoseconds.
-        Weight::from_parts(731_475_000, 0).saturating_add(T::DbWeight::get().writes(2))
+        // Minimum execution time: 715_411_000 picoseconds.
+        Weight::from_parts(740_105_000, 0).saturating_add(T::DbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_948_000 picoseconds.
-        Weight::from_parts(6_387_000, 0).saturating_add(T::DbWeight::get().writes(1))
+        // Minimum execution time: 6_134_000 picoseconds.
+        Weight::from_parts(6_770_000, 0).saturating_add(T::DbWeight::get().writes(1))
     }
 }
 
 /// For tests and chains without their own: RocksDB's storage weights.
 impl WeightInfo for () {
     fn verify_bytes(l: u32) -> Weight {
-        // Minimum execution time: 175_093_000 picoseconds.
-        Weight::from_parts(205_479_473, 1_057_690)
-            // Standard error: 3
-            .saturating_add(Weight::from_parts(634, 0).saturating_mul(l.into()))
+        // Minimum execution time: 179_573_000 picoseconds.
+        Weight::from_parts(189_093_259, 1_057_690)
+            // Standard error: 13
+            .saturating_add(Weight::from_parts(565, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn verify_gas(g: u32) -> Weight {
-        // Minimum execution time: 215_482_000 picoseconds.
-        Weight::from_parts(258_639_610, 1_057_690)
-            // Standard error: 1_900
-            .saturating_add(Weight::from_parts(132_108, 0).saturating_mul(g.into()))
+        // Minimum execution time: 239_621_000 picoseconds.
+        Weight::from_parts(263_025_287, 1_057_690)
+            // Standard error: 1_292
+            .saturating_add(Weight::from_parts(104_122, 0).saturating_mul(g.into()))
             .saturating_add(RocksDbWeight::get().reads(4))
     }
 
     fn record(l: u32) -> Weight {
-        // Minimum execution time: 10_915_000 picoseconds.
-        Weight::from_parts(9_181_452, 0)
+        // Minimum execution time: 6_454_000 picoseconds.
+        Weight::from_parts(160_963, 0)
             // Standard error: 1
-            .saturating_add(Weight::from_parts(881, 0).saturating_mul(l.into()))
+            .saturating_add(Weight::from_parts(907, 0).saturating_mul(l.into()))
             .saturating_add(RocksDbWeight::get().writes(1))
     }
 
     fn set_verifier_code() -> Weight {
-        // Minimum execution time: 700_318_000 picoseconds.
-        Weight::from_parts(731_475_000, 0).saturating_add(RocksDbWeight::get().writes(2))
+        // Minimum execution time: 715_411_000 picoseconds.
+        Weight::from_parts(740_105_000, 0).saturating_add(RocksDbWeight::get().writes(2))
     }
 
     fn set_limits() -> Weight {
-        // Minimum execution time: 5_948_000 picoseconds.
-        Weight::from_parts(6_387_000, 0).saturating_add(RocksDbWeight::get().writes(1))
+        // Minimum execution time: 6_134_000 picoseconds.
+        Weight::from_parts(6_770_000, 0).saturating_add(RocksDbWeight::get().writes(1))
     }
 }
