@@ -111,10 +111,11 @@ impl Pool {
     }
 
     /// Drops what the new state makes useless: included or now invalid.
-    /// Future nonces stay.
+    /// Future nonces stay. Signatures were checked on admission and cannot
+    /// change, so only the nonce and origin are checked again.
     pub fn prune(&mut self, runtime: &Runtime) {
         self.pending
-            .retain(|(_, xt, _)| runtime.validate(xt, true).is_ok());
+            .retain(|(_, xt, _)| runtime.revalidate(xt, true).is_ok());
         self.bytes = self.pending.iter().map(|(.., bytes)| bytes.len()).sum();
     }
 }

@@ -86,3 +86,18 @@ fn is_bounded_in_count_and_bytes() {
         Err(PoolError::Full)
     );
 }
+
+#[test]
+fn prunes_what_a_block_made_stale_and_keeps_future_nonces() {
+    let mut runtime = runtime();
+    let mut pool = Pool::new(10, 1 << 20);
+    let included = xt(&runtime, "bob", 0, 1);
+    let future = xt(&runtime, "bob", 2, 1);
+    let other = xt(&runtime, "charlie", 0, 1);
+    for x in [&included, &future, &other] {
+        pool.submit(&runtime, x.clone()).unwrap();
+    }
+    runtime.apply_extrinsic(&included).unwrap();
+    pool.prune(&runtime);
+    assert_eq!(pool.pending(), vec![future, other]);
+}

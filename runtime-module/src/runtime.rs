@@ -137,6 +137,19 @@ impl Runtime {
         if !xt.signature_is_valid(self.genesis_hash) {
             return Err(InvalidTransaction::BadSignature);
         }
+        self.revalidate(xt, allow_future)
+    }
+
+    /// [`Runtime::validate`] but the signature, for an extrinsic whose
+    /// signature was checked on this chain before: that depends only on the
+    /// extrinsic and the genesis hash, the nonce and origin on the state. A
+    /// pool re-checks what it holds after every block, and a signature costs
+    /// a hash of the whole signed payload (a proof's length).
+    pub fn revalidate(
+        &self,
+        xt: &UncheckedExtrinsic,
+        allow_future: bool,
+    ) -> Result<(), InvalidTransaction> {
         let expected = storage::nonce(&self.state, &xt.signer);
         if xt.nonce < expected {
             return Err(InvalidTransaction::Stale);
