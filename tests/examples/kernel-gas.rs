@@ -17,7 +17,7 @@
 //! product's tables for a single row (`DOT32_SETUP`), a digest of a
 //! one-byte item (`SHA256_ITEM`). Every figure is the median of its runs.
 
-use ligerito_binary_fields::BinaryElem32;
+use ligerito_binary_fields::{BinaryElem128, BinaryElem32};
 use ligerito_executor::{
     kernel_gas, Backend, Code, Executor, DEFAULT_GAS_LIMIT, MAX_TENSOR_POINTS,
 };
@@ -134,14 +134,20 @@ impl Kernels for Counting {
     }
 
     fn dots32(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
-        let elements = rows.iter().map(|r| r.len() / 4).sum::<usize>() as u64;
+        let elements = rows
+            .iter()
+            .map(|r| r.len() / size_of::<BinaryElem32>())
+            .sum::<usize>() as u64;
         self.time(9, 1, || ());
         self.accesses(5);
         self.time(6, elements, || Local.dots32(rows, rs))
     }
 
     fn dots128(&self, rows: &[&[u8]], rs: &[u128]) -> Vec<u128> {
-        let elements = rows.iter().map(|r| r.len() / 16).sum::<usize>() as u64;
+        let elements = rows
+            .iter()
+            .map(|r| r.len() / size_of::<BinaryElem128>())
+            .sum::<usize>() as u64;
         self.accesses(5);
         self.time(7, elements, || Local.dots128(rows, rs))
     }
