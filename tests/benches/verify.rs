@@ -71,8 +71,9 @@ fn verify(c: &mut Criterion) {
 }
 
 /// What the executor costs around a verification: compiling the module
-/// (once per code and backend), and a call that ends at once (instance
-/// reset, input copy, entry and exit).
+/// (once per code and backend), a call that ends at once (instance
+/// reset, input copy, entry and exit), and a 2^12 verify by a second
+/// executor beside the first's.
 fn executor_overheads(c: &mut Criterion) {
     let mut group = c.benchmark_group("executor");
     group.sample_size(10);
@@ -89,6 +90,18 @@ fn executor_overheads(c: &mut Criterion) {
                     .unwrap()
             })
         });
+        // With another executor alive: the two share the engine (with an
+        // engine each, this call took 200 times as long on the compiler).
+        let proof = valid_proof(12);
+        for (name, executor) in [("first", &executor), ("second", &Executor::new())] {
+            group.bench_function(format!("2^12_{name}_executor/{backend}"), |b| {
+                b.iter(|| {
+                    executor
+                        .verify(12, &proof, DEFAULT_GAS_LIMIT, backend)
+                        .unwrap()
+                })
+            });
+        }
     }
     group.finish();
 }

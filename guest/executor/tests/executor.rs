@@ -99,13 +99,14 @@ ligerito_executor::per_backend! {
     // PolkaVM 0.37's Linux sandbox resets an instance's memory by the memory
     // map it was loaded with, from engine-wide shared memory that it frees
     // once the module is loaded: loading another module there could leave a
-    // reused instance's memory as its last run left it.
+    // reused instance's memory as its last run left it. Executors share
+    // the engine, so another executor's loads count too.
     fn a_reused_instance_starts_with_clean_memory_after_other_modules_ran(backend) {
-        let executor = Executor::new();
+        let executors = [Executor::new(), Executor::new()];
         let codes = [1 << 20, 4096, 64 << 10].map(marks_its_memory);
         for round in 0..4 {
-            for code in &codes {
-                let outcome = executor
+            for (i, code) in codes.iter().enumerate() {
+                let outcome = executors[(round + i) % 2]
                     .verify_with(code, 12, &[], DEFAULT_GAS_LIMIT, backend)
                     .expect("executor");
                 assert_eq!(outcome.verdict, Verdict::Valid, "round {round}, code {}", code.hash());
