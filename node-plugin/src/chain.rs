@@ -43,16 +43,6 @@ pub enum Opened {
     Reexecuted,
 }
 
-/// The threads a chain verifies a block's proofs on unless told otherwise:
-/// half the machine's cores, at least 1. A guest run on the compiler keeps
-/// two cores busy (the sandbox's worker, and the host thread waiting on it
-/// by spinning), so more runs in flight than half the cores slowed sealing
-/// down here (docs/NODE.md).
-pub fn default_verify_threads() -> NonZeroUsize {
-    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    NonZeroUsize::new(cores / 2).unwrap_or(NonZeroUsize::MIN)
-}
-
 /// The runtime plus the stored chain it has executed.
 pub struct Chain {
     runtime: Runtime,

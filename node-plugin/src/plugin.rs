@@ -30,14 +30,17 @@ pub struct PluginConfig {
 
 impl PluginConfig {
     /// A development chain under `base_path`.
+    /// It verifies a block's proofs on as many threads as the backend's
+    /// runs fit the cores ([`Backend::parallel_runs`]).
     pub fn dev(base_path: PathBuf) -> Self {
+        let backend = Backend::preferred();
         Self {
             base_path,
             genesis: GenesisConfig::dev(),
-            backend: Backend::preferred(),
+            backend,
             pool_max_count: 1024,
             pool_max_bytes: 64 << 20,
-            verify_threads: crate::chain::default_verify_threads(),
+            verify_threads: backend.parallel_runs(),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use codec::Encode;
 use ligerito_executor::{Backend, Executor};
-use ligerito_node::chain::{default_verify_threads, Chain, ChainError, Opened};
+use ligerito_node::chain::{Chain, ChainError, Opened};
 use ligerito_node::store::Store;
 use ligerito_runtime::state::Changes;
 use ligerito_runtime::{
@@ -27,7 +27,7 @@ fn open(path: &Path, backend: Backend) -> Result<Chain, ChainError> {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         backend,
-        default_verify_threads(),
+        backend.parallel_runs(),
     )
 }
 
@@ -110,7 +110,7 @@ fn reopening_loads_the_stored_state_and_seals_what_re_execution_would() {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         Backend::Compiler,
-        default_verify_threads(),
+        Backend::Compiler.parallel_runs(),
     )
     .unwrap();
     let expected = next(&mut replayed);
@@ -142,7 +142,7 @@ fn opening_a_chain_with_another_genesis_is_refused() {
         other,
         Arc::new(Executor::new()),
         Backend::Compiler,
-        default_verify_threads(),
+        Backend::Compiler.parallel_runs(),
     )
     .err()
     .expect("another genesis");
@@ -204,7 +204,7 @@ fn replay_detects_a_block_that_does_not_re_execute_to_its_header() {
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         Backend::Compiler,
-        default_verify_threads(),
+        Backend::Compiler.parallel_runs(),
     )
     .err()
     .expect("a mismatch");

@@ -123,3 +123,29 @@ fn sighup_reloads_the_tenants_file() {
     assert!(rest.contains("tenants reloaded: 1 tenants"), "{rest}");
     std::fs::remove_file(&path).unwrap();
 }
+
+#[test]
+fn workers_default_to_the_runs_the_cores_take_on_the_backend() {
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let mut backends = vec![("interpreter", cores)];
+    if ligerito_executor::Backend::Compiler.is_supported() {
+        // A compiled run keeps two cores busy.
+        backends.push(("compiler", (cores / 2).max(1)));
+    }
+    for (backend, workers) in backends {
+        let mut server = node()
+            .args(["serve", "--rpc-addr", "127.0.0.1:0", "--no-prometheus"])
+            .args(["--backend", backend])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut log = BufReader::new(server.stderr.take().unwrap());
+        let addr: SocketAddr = common::logged(&mut log, "listening on ").parse().unwrap();
+        let (status, body) = http(addr, "GET", "/config", "");
+        assert_eq!(status, 200, "{body}");
+        let config: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(config["backend"], backend, "{body}");
+        assert_eq!(config["workers"], workers, "{backend}: {body}");
+        common::stop_with_sigterm(server, log);
+    }
+}

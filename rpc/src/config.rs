@@ -51,23 +51,9 @@ pub struct RpcConfig {
 }
 
 impl Default for RpcConfig {
+    /// [`RpcConfig::for_backend`] of the preferred backend.
     fn default() -> Self {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Self {
-            gas_limit: DEFAULT_GAS_LIMIT,
-            backend: Backend::preferred(),
-            workers,
-            queue: 32,
-            max_batch: 16,
-            max_connections: 64,
-            api_keys: HashSet::new(),
-            tenants_file: None,
-            tenants_poll: Duration::from_secs(5),
-            rate_limit: None,
-            cache_entries: 10_000,
-            cache_bytes: 16 << 20,
-            shared_cache: None,
-        }
+        Self::for_backend(Backend::preferred())
     }
 }
 
@@ -93,6 +79,26 @@ pub enum ConfigError {
 }
 
 impl RpcConfig {
+    /// The defaults on `backend`: as many workers as its runs fit the cores
+    /// ([`Backend::parallel_runs`]: half of them on the compiler).
+    pub fn for_backend(backend: Backend) -> Self {
+        Self {
+            gas_limit: DEFAULT_GAS_LIMIT,
+            backend,
+            workers: backend.parallel_runs().get(),
+            queue: 32,
+            max_batch: 16,
+            max_connections: 64,
+            api_keys: HashSet::new(),
+            tenants_file: None,
+            tenants_poll: Duration::from_secs(5),
+            rate_limit: None,
+            cache_entries: 10_000,
+            cache_bytes: 16 << 20,
+            shared_cache: None,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.workers == 0 {
             return Err(ConfigError::NoWorkers);

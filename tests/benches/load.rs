@@ -30,7 +30,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT};
-use ligerito_node::chain::{default_verify_threads, Chain};
+use ligerito_node::chain::Chain;
 use ligerito_node::plugin::{LigeritoPlugin, PluginConfig};
 use ligerito_node::store::Store;
 use ligerito_rpc::{serve, LigeritoApiClient, LigeritoRpc, RpcConfig, VerifyResult};
@@ -399,7 +399,7 @@ fn node() {
     println!("\n### Node: verify extrinsics through the node core (compiler backend)\n");
     println!("| size | blocks x extrinsics | verify threads | admit (pool) | seal per block | extrinsics/s sealing | import per block |");
     println!("|---|---|---|---|---|---|---|");
-    let mut threads = vec![NonZeroUsize::MIN, default_verify_threads()];
+    let mut threads = vec![NonZeroUsize::MIN, Backend::preferred().parallel_runs()];
     threads.dedup();
     for &(log_size, blocks, per_block) in cases {
         for &threads in &threads {

@@ -79,6 +79,27 @@ impl Backend {
         }
     }
 
+    /// Cores one run keeps busy. On the compiler, PolkaVM 0.37's sandbox
+    /// worker spins while the host runs a kernel, and the host thread spins
+    /// while the guest runs: two.
+    pub fn cores_per_run(self) -> usize {
+        match self {
+            Backend::Compiler => 2,
+            Backend::Interpreter => 1,
+        }
+    }
+
+    /// Runs this machine's cores take at once on this backend: the cores
+    /// over [`Self::cores_per_run`], at least 1. More in flight slowed every
+    /// run down here (two compiled runs at once on 2 cores: half the
+    /// throughput of one; docs/PERFORMANCE.md).
+    #[cfg(feature = "std")]
+    pub fn parallel_runs(self) -> core::num::NonZeroUsize {
+        let cores = std::thread::available_parallelism().map_or(1, core::num::NonZeroUsize::get);
+        core::num::NonZeroUsize::new(cores / self.cores_per_run())
+            .unwrap_or(core::num::NonZeroUsize::MIN)
+    }
+
     fn kind(self) -> BackendKind {
         match self {
             Backend::Compiler => BackendKind::Compiler,

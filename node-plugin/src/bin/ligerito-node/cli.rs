@@ -95,7 +95,8 @@ pub enum Command {
         /// PolkaVM backend; defaults to the compiler where it is supported.
         #[arg(short, long)]
         backend: Option<Backend>,
-        /// Threads each block's proofs are verified on [default: half the cores, at least 1].
+        /// Threads each block's proofs are verified on [default: half the cores on the
+        /// compiler, all on the interpreter; at least 1].
         #[arg(long, value_name = "N")]
         verify_threads: Option<NonZeroUsize>,
     },
@@ -172,7 +173,8 @@ pub struct RunArgs {
     pub backend: Option<Backend>,
     /// Threads each block's proofs are verified on, ahead of applying its
     /// extrinsics in order (sealing and importing; the same block on any
-    /// number) [default: half the cores, at least 1].
+    /// number) [default: half the cores on the compiler, all on the interpreter;
+    /// at least 1].
     #[arg(long, value_name = "N")]
     pub verify_threads: Option<NonZeroUsize>,
     #[command(flatten)]
@@ -197,7 +199,8 @@ pub struct ServeArgs {
     /// Gas limit of each verification.
     #[arg(short, long, default_value_t = RpcConfig::default().gas_limit)]
     pub gas: u64,
-    /// Verifications running at once [default: half the cores, at least 1].
+    /// Verifications running at once [default: half the cores on the compiler, all on
+    /// the interpreter; at least 1].
     #[arg(long)]
     pub workers: Option<usize>,
     /// Verifications that may wait for a worker; beyond this callers get the busy error.

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use ligerito_executor::{Backend, Executor};
-use ligerito_node::chain::{default_verify_threads, Chain};
+use ligerito_node::chain::Chain;
 use ligerito_node::store::Store;
 use ligerito_runtime::GenesisConfig;
 use std::num::NonZeroUsize;
@@ -26,7 +26,7 @@ pub fn run(
         GenesisConfig::dev(),
         Arc::new(Executor::new()),
         backend,
-        verify_threads.unwrap_or_else(default_verify_threads),
+        verify_threads.unwrap_or_else(|| backend.parallel_runs()),
     )?;
     let best = chain.best();
     let report = serde_json::json!({

@@ -61,13 +61,10 @@ fn start(args: &RunArgs, base_path: PathBuf) -> anyhow::Result<()> {
     if let Some(backend) = args.backend {
         plugin.backend = backend;
     }
-    if let Some(threads) = args.verify_threads {
-        plugin.verify_threads = threads;
-    }
-    let mut rpc = RpcConfig {
-        backend: plugin.backend,
-        ..RpcConfig::default()
-    };
+    plugin.verify_threads = args
+        .verify_threads
+        .unwrap_or_else(|| plugin.backend.parallel_runs());
+    let mut rpc = RpcConfig::for_backend(plugin.backend);
     args.gate.apply(&mut rpc)?;
     let config = NodeConfig {
         plugin,

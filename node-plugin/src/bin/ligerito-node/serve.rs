@@ -2,7 +2,7 @@
 
 use crate::cli::ServeArgs;
 use anyhow::Context;
-use ligerito_executor::Executor;
+use ligerito_executor::{Backend, Executor};
 use ligerito_rpc::{CacheSecret, LigeritoRpc, MetricsServer, RpcConfig, SharedCacheConfig};
 use prometheus_client::registry::Registry;
 use std::net::SocketAddr;
@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 /// Serves verification until SIGINT or SIGTERM.
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let _telemetry = crate::telemetry::init(args.otlp_endpoint.as_deref())?;
-    let defaults = RpcConfig::default();
+    let defaults = RpcConfig::for_backend(args.backend.unwrap_or_else(Backend::preferred));
     let shared_cache = match (args.cache_url, args.cache_secret_file) {
         (Some(url), Some(secret)) => Some(SharedCacheConfig {
             url,
@@ -26,7 +26,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let mut config = RpcConfig {
         gas_limit: args.gas,
-        backend: args.backend.unwrap_or(defaults.backend),
         workers: args.workers.unwrap_or(defaults.workers),
         queue: args.queue,
         max_batch: args.max_batch,
