@@ -15,6 +15,7 @@ mod api;
 mod body;
 mod cache;
 mod config;
+mod digits;
 pub mod error;
 mod hangup;
 mod http;
@@ -32,6 +33,7 @@ pub use api::{
     SystemApiServer, VerifyRequest, VerifyResult,
 };
 pub use config::{ConfigError, RpcConfig};
+pub use digits::decode_hex;
 pub use metrics::MetricsServer;
 pub use rest::{Rest, RestLayer, OPENAPI};
 pub use server::{serve, serve_port, Port, ServeError, SystemRpc};

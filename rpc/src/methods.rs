@@ -3,6 +3,7 @@
 use crate::api::{BatchItem, LigeritoApiServer, ServerInfo, VerifyResult};
 use crate::body::Proof;
 use crate::cache::Key;
+use crate::digits::decode_hex;
 use crate::error;
 use crate::metrics::{MethodLabels, RequestLabels, TenantLabels};
 use crate::rate::client_bucket;
@@ -383,7 +384,7 @@ fn decode(proof: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
 
 fn decode_digits(digits: &str, log_size: u32) -> Result<Job, ErrorObjectOwned> {
     check_size(log_size, digits.len() / 2)?;
-    let proof = hex::decode(digits)
+    let proof = decode_hex(digits)
         .map_err(|e| error::invalid_params(format!("proof: invalid hex: {e}")))?;
     Ok(Job { log_size, proof })
 }

@@ -310,7 +310,7 @@ fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits = text
         .strip_prefix("0x")
         .ok_or_else(|| "expected 0x-prefixed hex".to_owned())?;
-    hex::decode(digits).map_err(|e| format!("bad hex: {e}"))
+    ligerito_rpc::decode_hex(digits).map_err(|e| format!("bad hex: {e}"))
 }
 
 fn parse_hash(text: &str) -> Result<H256, ErrorObjectOwned> {

@@ -140,5 +140,5 @@ pub(crate) fn hex_hash(hash: &H256) -> String {
 }
 
 pub(crate) fn hex_bytes(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
+    const_hex::encode_prefixed(bytes)
 }
