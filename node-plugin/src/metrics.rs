@@ -183,5 +183,6 @@ fn invalid_reason(reason: InvalidTransaction) -> &'static str {
         InvalidTransaction::Stale => "stale_nonce",
         InvalidTransaction::Future => "future_nonce",
         InvalidTransaction::BadOrigin => "bad_origin",
+        InvalidTransaction::ExhaustsResources => "exhausts_resources",
     }
 }

@@ -10,7 +10,7 @@ use crate::rpc::{NodeApiServer, NodeRpc};
 use ligerito_rpc::{
     serve_port, ConfigError, LigeritoRpc, MetricsServer, Port, RpcConfig, ServeError,
 };
-use ligerito_runtime::MAX_EXTRINSIC_LEN;
+use ligerito_runtime::{InvalidTransaction, MAX_EXTRINSIC_LEN};
 use prometheus_client::registry::Registry;
 use std::future::Future;
 use std::net::TcpListener;
@@ -191,18 +191,28 @@ async fn seal_loop(
             _ = async { ticks.as_mut().expect("interval sealing").tick().await }, if ticks.is_some() => {}
             () = stop.notified() => break,
         }
-        seal(&plugin, &heads).await;
+        // A full block left extrinsics for the next: sealed at once on
+        // instant sealing, at the next tick on interval sealing.
+        if seal(&plugin, &heads).await && ticks.is_none() {
+            wake.notify_one();
+        }
     }
     tracing::info!("sealing what is pending before stopping");
-    seal(&plugin, &heads).await;
+    while seal(&plugin, &heads).await {}
 }
 
-async fn seal(plugin: &Arc<LigeritoPlugin>, heads: &broadcast::Sender<Header>) {
+/// Seals what is ready; whether the block was full and left some for the next.
+async fn seal(plugin: &Arc<LigeritoPlugin>, heads: &broadcast::Sender<Header>) -> bool {
     let sealing = plugin.clone();
     match tokio::task::spawn_blocking(move || sealing.seal_pending()).await {
         Ok(Ok(Some(sealed))) => {
             let header = &sealed.block.header;
+            let mut full = 0;
             for (xt, reason) in &sealed.refused {
+                if *reason == InvalidTransaction::ExhaustsResources {
+                    full += 1;
+                    continue;
+                }
                 tracing::info!(
                     "left out extrinsic {:?}: {reason}",
                     sp_core::H256(sp_crypto_hashing::blake2_256(xt))
@@ -214,11 +224,21 @@ async fn seal(plugin: &Arc<LigeritoPlugin>, heads: &broadcast::Sender<Header>) {
                 header.hash(),
                 sealed.block.extrinsics.len()
             );
+            if full > 0 {
+                tracing::info!("{full} extrinsics did not fit in block #{}", header.number);
+            }
             // No subscriber is not an error.
             let _ = heads.send(header.clone());
+            full > 0 && !sealed.block.extrinsics.is_empty()
         }
-        Ok(Ok(None)) => {}
-        Ok(Err(e)) => tracing::error!("sealing failed: {e}"),
-        Err(e) => tracing::error!("sealing panicked: {e}"),
+        Ok(Ok(None)) => false,
+        Ok(Err(e)) => {
+            tracing::error!("sealing failed: {e}");
+            false
+        }
+        Err(e) => {
+            tracing::error!("sealing panicked: {e}");
+            false
+        }
     }
 }

@@ -12,7 +12,7 @@ use ligerito_node::plugin::PluginConfig;
 use ligerito_node::rpc::{HeaderJson, ReceiptJson, INVALID_TRANSACTION};
 use ligerito_rpc::RpcConfig;
 use ligerito_runtime::storage::COMMITMENTS;
-use ligerito_runtime::{dev_account, Call, Event, RuntimeEvent, UncheckedExtrinsic};
+use ligerito_runtime::{dev_account, Call, Event, RuntimeEvent, UncheckedExtrinsic, MAX_CODE_LEN};
 use ligerito_tests::proof_with_seed;
 use serde_json::Value;
 use sp_core::bounded::BoundedVec;
@@ -32,12 +32,16 @@ struct RunningNode {
 
 impl RunningNode {
     async fn start(base: &Path) -> Self {
+        Self::start_sealing(base, Sealing::Instant).await
+    }
+
+    async fn start_sealing(base: &Path, sealing: Sealing) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
         let config = NodeConfig {
             plugin: PluginConfig::dev(base.to_owned()),
-            sealing: Sealing::Instant,
+            sealing,
             rpc: RpcConfig::default(),
         };
         let (stop, stopped) = oneshot::channel();
@@ -231,6 +235,39 @@ async fn dev_node_seals_serves_and_continues_after_a_restart() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
     assert_eq!(third.parent_hash, best);
+    node.stop().await;
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// A block holds what fits (three code upgrades of 1 MiB in the 3.75 MiB
+/// normal extrinsics may fill); the rest waits for the next block, and a
+/// stopping node seals until nothing that can apply is left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_block_leaves_the_rest_for_the_next_and_stopping_seals_it_all() {
+    let base = std::env::temp_dir().join(format!("ligerito-dev-node-full-{}", std::process::id()));
+    // No tick but the first, at start: the pool fills, and stopping seals it.
+    let node =
+        RunningNode::start_sealing(&base, Sealing::Interval(Duration::from_secs(3600))).await;
+    let genesis = node.genesis().await;
+    for nonce in 0..4u64 {
+        let call = Call::SetVerifierCode {
+            code: BoundedVec::truncate_from(vec![nonce as u8; MAX_CODE_LEN as usize]),
+        };
+        let xt = UncheckedExtrinsic::sign(&dev_account("alice"), call, nonce, genesis);
+        let xt = format!("0x{}", hex::encode(xt.encode()));
+        let _: String = node.call("author_submitExtrinsic", rpc_params![xt]).await;
+    }
+    node.stop().await;
+
+    let node = RunningNode::start(&base).await;
+    let best: HeaderJson = node.call("chain_getHeader", rpc_params![]).await;
+    assert_eq!(best.number, "0x2");
+    for (number, extrinsics) in [(1, 3), (2, 1)] {
+        let hash: String = node.call("chain_getBlockHash", rpc_params![number]).await;
+        let block: Value = node.call("chain_getBlock", rpc_params![hash]).await;
+        let included = block["block"]["extrinsics"].as_array().unwrap().len();
+        assert_eq!(included, extrinsics, "block #{number}");
+    }
     node.stop().await;
     std::fs::remove_dir_all(base).unwrap();
 }

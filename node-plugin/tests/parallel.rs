@@ -2,11 +2,11 @@
 //! receipt and state root as on one thread, sealing and importing.
 
 use codec::Encode;
-use ligerito_executor::{Backend, Executor, DEFAULT_GAS_LIMIT, REFERENCE_BLOB, VERIFIER_BLOB};
+use ligerito_executor::{Backend, Executor, REFERENCE_BLOB, VERIFIER_BLOB};
 use ligerito_node::chain::{Chain, SealedBlock};
 use ligerito_node::store::Store;
 use ligerito_runtime::{dev_account, Call, Error, GenesisConfig, SizeLimits, UncheckedExtrinsic};
-use ligerito_tests::proof_with_seed;
+use ligerito_tests::{proof_with_seed, REFERENCE_GAS_LIMIT};
 use sp_core::bounded::BoundedVec;
 use sp_core::H256;
 use std::num::NonZeroUsize;
@@ -80,7 +80,7 @@ fn candidates(genesis: H256) -> Vec<Vec<u8>> {
         bad_signature,
         sign("alice", 0, set_limits(1_000_000)),
         sign("bob", 1, verify(12, proof_with_seed(12, 3))),
-        sign("alice", 1, set_limits(DEFAULT_GAS_LIMIT)),
+        sign("alice", 1, set_limits(REFERENCE_GAS_LIMIT)),
         sign("alice", 2, set_code(REFERENCE_BLOB)),
         sign("charlie", 1, verify(12, proof_with_seed(12, 4))),
         sign("alice", 3, set_code(VERIFIER_BLOB)),

@@ -4,7 +4,7 @@
 //! the guest itself otherwise: correctness never rests on the prediction.
 
 use crate::types::Call;
-use crate::{decide, storage, Runtime, UncheckedExtrinsic};
+use crate::{decide, rules, storage, Runtime, UncheckedExtrinsic};
 use ligerito_executor::{CodeHash, ExecutorError, Outcome};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -43,8 +43,18 @@ impl Runtime {
     /// [`Runtime::apply_extrinsic`] to take in this block. Call it after
     /// [`Runtime::initialize_block`]; one thread (or one extrinsic) runs
     /// nothing ahead. At most one run per extrinsic, each within its size's
-    /// limits; an extrinsic that does not decode or validate runs nothing.
+    /// limits; an extrinsic that does not decode or validate runs nothing,
+    /// nor does any past the block's length (a pool may hold many blocks).
     pub fn run_ahead(&mut self, extrinsics: &[Vec<u8>], threads: NonZeroUsize) {
+        let mut length = 0;
+        let fit = extrinsics
+            .iter()
+            .take_while(|xt| {
+                length += xt.len() as u64;
+                length <= rules::MAX_NORMAL_LENGTH
+            })
+            .count();
+        let extrinsics = &extrinsics[..fit];
         let workers = threads.get().min(extrinsics.len());
         if workers < 2 {
             return;
@@ -129,8 +139,10 @@ impl Runtime {
 #[cfg(test)]
 mod tests {
     use crate::mock::*;
-    use crate::{Call, Error, SizeLimits};
+    use crate::{dev_account, Call, Error, SizeLimits, UncheckedExtrinsic, MAX_CODE_LEN};
+    use codec::Encode;
     use ligerito_executor::{sizes, Backend, Verdict};
+    use sp_core::bounded::BoundedVec;
     use std::num::NonZeroUsize;
 
     const FOUR: NonZeroUsize = NonZeroUsize::new(4).unwrap();
@@ -191,6 +203,30 @@ mod tests {
             (outcome.result, outcome.gas_used),
             (Err(Error::OutOfGas), 1_000_000)
         );
+    }
+
+    #[test]
+    fn nothing_past_the_blocks_length_runs_ahead() {
+        let mut chain = new_chain(Backend::Compiler);
+        let genesis = chain.genesis_hash();
+        let upgrade = |nonce| {
+            let call = Call::SetVerifierCode {
+                code: BoundedVec::truncate_from(vec![0; MAX_CODE_LEN as usize]),
+            };
+            UncheckedExtrinsic::sign(&dev_account("alice"), call, nonce, genesis).encode()
+        };
+        // Three upgrades of 1 MiB and a verify fit in 3.75 MiB; a fourth
+        // upgrade does not, and the verify after it is not run ahead.
+        let xts = [
+            upgrade(0),
+            upgrade(1),
+            upgrade(2),
+            signed(&chain, "bob", verify_call(12, proof(12, 5))),
+            upgrade(3),
+            signed(&chain, "charlie", verify_call(12, proof(12, 6))),
+        ];
+        chain.run_ahead(&xts, FOUR);
+        assert_eq!(chain.ahead.len(), 1);
     }
 
     #[test]

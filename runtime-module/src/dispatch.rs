@@ -58,7 +58,7 @@ pub fn dispatch(
 
 /// Charged before dispatch: the most the call can use. `verify` assumes
 /// the size's whole gas limit; an unsupported size costs the base only.
-fn worst_case_weight(runtime: &Runtime, call: &Call) -> Weight {
+pub(crate) fn worst_case_weight(runtime: &Runtime, call: &Call) -> Weight {
     match call {
         Call::Verify { log_size, proof } => {
             let gas = sizes::get(*log_size)

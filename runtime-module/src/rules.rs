@@ -7,6 +7,24 @@ use crate::weights;
 use ligerito_executor::{sizes, Verdict};
 use sp_core::H256;
 
+/// A block's weight: two seconds of reference time (weight is in
+/// picoseconds), in a six-second slot.
+pub const MAX_BLOCK_WEIGHT: Weight = 2_000_000_000_000;
+
+/// A block's encoded extrinsics: 5 MiB, several of the largest proofs.
+pub const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+
+/// The share of a block's weight and length, in percent, that normal
+/// extrinsics (every call here) may fill; FRAME keeps the rest for
+/// operational and mandatory work.
+pub const NORMAL_DISPATCH_PERCENT: u8 = 75;
+
+/// The weight normal extrinsics may fill in one block.
+pub const MAX_NORMAL_WEIGHT: Weight = MAX_BLOCK_WEIGHT / 100 * NORMAL_DISPATCH_PERCENT as Weight;
+
+/// The encoded bytes normal extrinsics may fill in one block.
+pub const MAX_NORMAL_LENGTH: u64 = MAX_BLOCK_LENGTH as u64 * NORMAL_DISPATCH_PERCENT as u64 / 100;
+
 /// Default gas limit over a size's measured gas: room for proofs that
 /// cost more than the measured one, and for guest changes.
 pub const GAS_LIMIT_MARGIN: u64 = 2;

@@ -2,7 +2,7 @@
 
 use crate::state::{self, State};
 use crate::types::*;
-use crate::{dev_account, dispatch, storage, UncheckedExtrinsic};
+use crate::{dev_account, dispatch, rules, storage, UncheckedExtrinsic};
 use codec::Encode;
 use ligerito_executor::{Backend, Code, Executor, ExecutorError};
 use sp_core::H256;
@@ -77,6 +77,11 @@ pub struct Runtime {
     pub(crate) code: Code,
     pub(crate) events: Vec<EventRecord>,
     extrinsic_index: u32,
+    /// The weight the block's extrinsics used (after refunds) and their
+    /// encoded bytes, against [`rules::MAX_NORMAL_WEIGHT`] and
+    /// [`rules::MAX_NORMAL_LENGTH`].
+    pub(crate) block_weight: Weight,
+    block_length: u64,
     /// The block's guest runs made ahead ([`Runtime::run_ahead`]).
     pub(crate) ahead: crate::ahead::Ahead,
 }
@@ -100,6 +105,8 @@ impl Runtime {
             code,
             events: Vec::new(),
             extrinsic_index: 0,
+            block_weight: 0,
+            block_length: 0,
             ahead: Default::default(),
         }
     }
@@ -125,10 +132,13 @@ impl Runtime {
         storage::set_block_number(&mut self.state, number);
         self.events.clear();
         self.extrinsic_index = 0;
+        self.block_weight = 0;
+        self.block_length = 0;
     }
 
     /// Checks what a transaction pool checks: encoding, signature, nonce
-    /// (`allow_future` lets a pool queue nonces ahead) and origin.
+    /// (`allow_future` lets a pool queue nonces ahead), origin, and that the
+    /// call's worst-case weight fits in an empty block.
     pub fn validate(
         &self,
         xt: &UncheckedExtrinsic,
@@ -142,7 +152,7 @@ impl Runtime {
 
     /// [`Runtime::validate`] but the signature, for an extrinsic whose
     /// signature was checked on this chain before: that depends only on the
-    /// extrinsic and the genesis hash, the nonce and origin on the state. A
+    /// extrinsic and the genesis hash, the rest on the state. A
     /// pool re-checks what it holds after every block, and a signature costs
     /// a hash of the whole signed payload (a proof's length).
     pub fn revalidate(
@@ -160,16 +170,34 @@ impl Runtime {
         if xt.call.is_root_only() && storage::sudo_key(&self.state) != Some(xt.signer) {
             return Err(InvalidTransaction::BadOrigin);
         }
+        // An extrinsic is at most `MAX_EXTRINSIC_LEN`, which fits: only
+        // its weight can exceed an empty block's.
+        if dispatch::worst_case_weight(self, &xt.call) > rules::MAX_NORMAL_WEIGHT {
+            return Err(InvalidTransaction::ExhaustsResources);
+        }
         Ok(())
     }
 
-    /// Applies one encoded extrinsic to the block being built.
+    /// Applies one encoded extrinsic to the block being built. As FRAME's
+    /// `CheckWeight`, it must fit its worst-case weight and its length in
+    /// what is left of the block, and the block then counts the weight it
+    /// used (after the refund). That check comes before the signature's, so
+    /// a full block refuses what is left cheaply.
     pub fn apply_extrinsic(&mut self, encoded: &[u8]) -> Result<ApplyOutcome, ApplyError> {
         let xt = UncheckedExtrinsic::decode_exact(encoded)?;
+        let weight = dispatch::worst_case_weight(self, &xt.call);
+        let length = self.block_length + encoded.len() as u64;
+        if self.block_weight.saturating_add(weight) > rules::MAX_NORMAL_WEIGHT
+            || length > rules::MAX_NORMAL_LENGTH
+        {
+            return Err(InvalidTransaction::ExhaustsResources.into());
+        }
         self.validate(&xt, false)?;
         storage::set_nonce(&mut self.state, &xt.signer, xt.nonce + 1);
         let outcome = dispatch::dispatch(self, &xt.signer, xt.call)?;
         self.extrinsic_index += 1;
+        self.block_weight += outcome.info.actual_weight;
+        self.block_length = length;
         Ok(outcome)
     }
 
@@ -180,6 +208,8 @@ impl Runtime {
         self.state.discard_block();
         self.events.clear();
         self.extrinsic_index = 0;
+        self.block_weight = 0;
+        self.block_length = 0;
         self.ahead.clear();
         let code = storage::code(&self.state).expect("genesis stores the verifier code");
         if code != self.code.bytes() {

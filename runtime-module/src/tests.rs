@@ -545,3 +545,70 @@ fn the_checks_before_the_guest_stop_it_from_running() {
         refused(Error::AlreadyVerified)
     );
 }
+
+/// As FRAME's `CheckWeight`: a call must fit its worst case in what is left
+/// of the block, and the block counts the weight it used after the refund.
+#[test]
+fn a_block_counts_the_weight_used_and_refuses_a_call_that_would_not_fit() {
+    let mut chain = new_chain(Backend::Compiler);
+    let outcome = submit(&mut chain, "bob", verify_call(12, proof(12, 31)));
+    assert_eq!(outcome.result, Ok(()));
+    assert!(outcome.info.actual_weight < outcome.info.weight, "refunded");
+    assert_eq!(chain.block_weight, outcome.info.actual_weight);
+
+    let call = verify_call(12, proof(12, 32));
+    let worst = dispatch::worst_case_weight(&chain, &call);
+    let next = signed(&chain, "bob", call);
+    chain.block_weight = rules::MAX_NORMAL_WEIGHT - worst + 1;
+    let root = chain.state_root();
+    assert_eq!(
+        invalid(&mut chain, &next),
+        InvalidTransaction::ExhaustsResources
+    );
+    assert_eq!((chain.state_root(), events(&chain).len()), (root, 2));
+    chain.block_weight -= 1;
+    assert_eq!(apply(&mut chain, &next).result, Ok(()));
+}
+
+/// An extrinsic too heavy for any block is refused by a pool as well.
+#[test]
+fn a_call_heavier_than_an_empty_block_is_refused_everywhere() {
+    let mut chain = new_chain(Backend::Compiler);
+    let max_len = ligerito_executor::sizes::get(12).unwrap().max_proof_len() as u32;
+    let gas = rules::MAX_NORMAL_WEIGHT / weights::PICOS_PER_GAS;
+    submit(&mut chain, "alice", set_limits(12, gas, max_len));
+    chain.finalize_block();
+    chain.initialize_block(2);
+    let xt = signed(&chain, "bob", verify_call(12, proof(12, 33)));
+    let decoded = UncheckedExtrinsic::decode_exact(&xt).unwrap();
+    assert_eq!(
+        chain.validate(&decoded, true),
+        Err(InvalidTransaction::ExhaustsResources)
+    );
+    assert_eq!(
+        refused_without_change(&mut chain, &xt),
+        InvalidTransaction::ExhaustsResources
+    );
+}
+
+/// Three code upgrades of 1 MiB fill the 3.75 MiB normal extrinsics may
+/// use; the fourth waits for the next block.
+#[test]
+fn a_block_holds_at_most_its_share_of_the_length() {
+    let mut chain = new_chain(Backend::Compiler);
+    let upgrade = |byte: u8| Call::SetVerifierCode {
+        code: BoundedVec::truncate_from(vec![byte; MAX_CODE_LEN as usize]),
+    };
+    for byte in 0..3 {
+        let xt = signed(&chain, "alice", upgrade(byte));
+        assert_eq!(apply(&mut chain, &xt).result, Err(Error::InvalidCode));
+    }
+    let fourth = signed(&chain, "alice", upgrade(3));
+    assert_eq!(
+        invalid(&mut chain, &fourth),
+        InvalidTransaction::ExhaustsResources
+    );
+    chain.finalize_block();
+    chain.initialize_block(2);
+    assert_eq!(apply(&mut chain, &fourth).result, Err(Error::InvalidCode));
+}

@@ -176,6 +176,10 @@ pub enum InvalidTransaction {
     /// A root-only call from an account that is not the sudo key.
     #[error("root-only call from a non-root signer")]
     BadOrigin,
+    /// Its worst-case weight or its length does not fit in what is left of
+    /// the block (or, in a pool, in an empty block).
+    #[error("would exhaust the block limits")]
+    ExhaustsResources,
 }
 
 /// Weight charged before and after dispatch.

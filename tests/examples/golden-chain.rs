@@ -15,7 +15,7 @@ use ligerito_runtime::{dev_account, Call, SizeLimits, UncheckedExtrinsic};
 #[path = "../tests/common/golden.rs"]
 mod golden;
 use golden::{fresh_chain, seal, GoldenBlock, FIXTURE};
-use ligerito_tests::proof_with_seed;
+use ligerito_tests::{proof_with_seed, REFERENCE_GAS_LIMIT};
 use sp_core::bounded::BoundedVec;
 
 fn main() {
@@ -68,19 +68,23 @@ fn main() {
     let code = |blob: &[u8]| Call::SetVerifierCode {
         code: BoundedVec::try_from(blob.to_vec()).unwrap(),
     };
-    // to upstream's verifier (the reference blob) and back
+    // To upstream's verifier (the reference blob) and back. Under the
+    // executor's default gas limit a verify is heavier than a block and is
+    // refused; under the reference limit it runs.
     blocks.push(seal(
         &mut chain,
         vec![
             sign("alice", 1, code(REFERENCE_BLOB)),
             sign("alice", 2, limits(ligerito_executor::DEFAULT_GAS_LIMIT)),
             sign("bob", 3, verify(proof_with_seed(12, 37))),
+            sign("alice", 3, limits(REFERENCE_GAS_LIMIT)),
+            sign("bob", 3, verify(proof_with_seed(12, 37))),
         ],
     ));
     blocks.push(seal(
         &mut chain,
         vec![
-            sign("alice", 3, code(VERIFIER_BLOB)),
+            sign("alice", 4, code(VERIFIER_BLOB)),
             sign("bob", 4, verify(proof_with_seed(12, 38))),
             // bob's proof of block 1 again, by charlie: recorded for charlie too
             sign("charlie", 1, verify(proof_with_seed(12, 31))),

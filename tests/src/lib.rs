@@ -43,6 +43,13 @@ pub fn proof_with_seed(log_size: u32, seed: u64) -> Vec<u8> {
 /// take gigabytes to prove (2^29: 14 GB), so tests and benchmarks read them.
 pub const COMMITTED_SIZES: [u32; 5] = [25, 26, 27, 28, 29];
 
+/// The gas limit a chain switched to upstream's verifier (the reference
+/// blob: 83 M gas at 2^12, 940 M at 2^20) sets: the default limits are
+/// sized for ours, and the executor's 20 G makes a `verify` heavier than a
+/// block, which refuses it; under this one its worst case (about 0.4 s of
+/// weight) fits in the 1.5 s a block has for it.
+pub const REFERENCE_GAS_LIMIT: u64 = 2_000_000_000;
+
 /// The committed valid proof of 2^`log_size` (one of [`COMMITTED_SIZES`]):
 /// `ligerito-node prove --size N --random --seed 1`, the polynomial
 /// `proof_with_seed(N, 1)` proves.

@@ -30,6 +30,7 @@ fn golden_chain_covers_every_kind_of_extrinsic() {
             InvalidTransaction::BadSignature,
             InvalidTransaction::Future,
             InvalidTransaction::Stale,
+            InvalidTransaction::ExhaustsResources,
         ],
     );
 }

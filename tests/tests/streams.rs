@@ -158,7 +158,7 @@ impl Stream {
                         VERIFIER_BLOB
                     } else {
                         let high = SizeLimits {
-                            gas_limit: ligerito_executor::DEFAULT_GAS_LIMIT,
+                            gas_limit: ligerito_tests::REFERENCE_GAS_LIMIT,
                             ..limits
                         };
                         candidates.push(sign(&mut nonces, "alice", set_limits(high)));

@@ -34,6 +34,10 @@ pub use ligerito_executor::{Outcome, Verdict};
 /// ([`host::time_proof_20`]).
 #[cfg(any(feature = "std", feature = "runtime-benchmarks"))]
 pub const PROOF_20: &[u8] = include_bytes!("../fixtures/proof-20.bin");
+/// The block limits of both reference chains (`ligerito-node`'s runtime and
+/// node-plugin/substrate's), for a FRAME runtime's `BlockWeights` and
+/// `BlockLength`.
+pub use ligerito_runtime::rules::{MAX_BLOCK_LENGTH, MAX_BLOCK_WEIGHT, NORMAL_DISPATCH_PERCENT};
 /// The runtime module's error, which [`DryRun`] reports; the pallet's
 /// [`Error`] has the same variants.
 pub use ligerito_runtime::Error as VerifyError;

@@ -22,8 +22,12 @@ use super::{
     System, SLOT_DURATION, VERSION,
 };
 
-const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
-const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
+// The same limits as `ligerito-node`'s runtime: one definition.
+const NORMAL_DISPATCH_RATIO: Perbill =
+    Perbill::from_percent(pallet_ligerito::NORMAL_DISPATCH_PERCENT as u32);
+const MAX_BLOCK_LENGTH: u32 = pallet_ligerito::MAX_BLOCK_LENGTH;
+// Its weights are picoseconds, as FRAME's reference time: two seconds.
+const _: () = assert!(pallet_ligerito::MAX_BLOCK_WEIGHT == 2 * WEIGHT_REF_TIME_PER_SECOND);
 
 parameter_types! {
     pub const BlockHashCount: BlockNumber = 2400;
@@ -31,7 +35,7 @@ parameter_types! {
     /// Two seconds of compute in a six-second slot, three quarters of it for
     /// normal calls such as `ligerito.verify`.
     pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-        Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+        Weight::from_parts(pallet_ligerito::MAX_BLOCK_WEIGHT, u64::MAX),
         NORMAL_DISPATCH_RATIO,
     );
     /// 5 MiB a block, three quarters for normal calls: several of the largest

@@ -230,7 +230,7 @@ impl Stream {
             _ => {
                 // To upstream's verifier (it needs more gas), a proof, garbage
                 // refused, and back.
-                let high = ligerito_executor::DEFAULT_GAS_LIMIT;
+                let high = ligerito_tests::REFERENCE_GAS_LIMIT;
                 self.set_limits(LOG_SIZE, high, max_len);
                 self.set_code(REFERENCE_BLOB);
                 let proof = self.fresh_proof(who);
