@@ -6,8 +6,8 @@
 //!   (REST, raw bytes), taking turns; 1, 2, 4 and 8 clients, 1, 2, 4, ...
 //!   workers up to the machine's cores: latency p50/p99, throughput, their
 //!   ratios, and the process's peak RSS.
-//! - `node`: verify extrinsics (2^12 and 2^20) through the node core on a
-//!   chain in a temp dir, verifying each block's proofs on one thread and on
+//! - `node`: verify extrinsics (2^12 and 2^20, and full 2^20 blocks: the 25
+//!   a block's length holds) through the node core on a chain in a temp dir, verifying each block's proofs on one thread and on
 //!   the machine's cores: pool admission, sealing, extrinsics per second,
 //!   and block import (re-executing the stored blocks, as a restarted or
 //!   syncing node does).
@@ -394,7 +394,7 @@ fn node() {
     let cases: &[(u32, usize, usize)] = if quick() {
         &[(12, 2, 4), (20, 1, 2)]
     } else {
-        &[(12, 4, 16), (20, 4, 8)]
+        &[(12, 4, 16), (20, 4, 8), (20, 2, 25)]
     };
     println!("\n### Node: verify extrinsics through the node core (compiler backend)\n");
     println!("| size | blocks x extrinsics | verify threads | admit (pool) | seal per block | extrinsics/s sealing | import per block |");
