@@ -112,7 +112,7 @@ impl Pool {
 
     /// Drops what the new state makes useless: included or now invalid.
     /// Future nonces stay. Signatures were checked on admission and cannot
-    /// change, so only the nonce and origin are checked again.
+    /// change, so only the nonce, origin and weight are checked again.
     pub fn prune(&mut self, runtime: &Runtime) {
         self.pending
             .retain(|(_, xt, _)| runtime.revalidate(xt, true).is_ok());
