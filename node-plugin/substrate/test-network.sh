@@ -43,7 +43,7 @@ start_node() {
   shift 5
   "$node_bin" --chain local "--$name" --validator --base-path "$work/$name" \
     --listen-addr "/ip4/127.0.0.1/tcp/$p2p" --rpc-port "$rpc" --prometheus-port "$prom" \
-    --node-key "$key" --no-mdns --no-telemetry -lligerito=debug "$@" >>"$work/$name.log" 2>&1 &
+    --node-key "$key" --no-mdns --no-telemetry "$@" >>"$work/$name.log" 2>&1 &
   pids+=($!)
   eval "${name}_pid=$!"
 }
@@ -95,15 +95,14 @@ block = facts["validBlock"]
 # The validator that did not author the block imported it from the network.
 importer = "alice" if facts["validAuthor"] == "bob" else "bob"
 log = open(os.path.join(os.environ["WORK"], f"{importer}.log"), errors="replace").read()
-imported = re.search(rf"block #{block} \(\S+\) from NetworkBroadcast imported in ([\d.]+) ms", log)
-guest = None
-if imported:
-    before = log[: imported.start()]
-    runs = re.findall(r"guest verified 2\^20 \(\d+ bytes\): Valid, \d+ gas in ([\d.]+) ms", before)
-    guest = float(runs[-1]) if runs else None
-if imported is None or guest is None:
-    raise SystemExit(f"test-network: FAILED: no import or guest time for #{block} in {importer}'s log")
-import_ms = float(imported.group(1))
+# At the default log level: any debug target makes FRAME format every
+# extrinsic in the runtime, which would slow the import it measures.
+imported = re.search(
+    rf"block #{block} \(\S+\) from NetworkBroadcast imported in ([\d.]+) ms, guest runs 1 in ([\d.]+) ms", log
+)
+if imported is None:
+    raise SystemExit(f"test-network: FAILED: no import with one guest run for #{block} in {importer}'s log")
+import_ms, guest = float(imported.group(1)), float(imported.group(2))
 outcomes = facts["outcomes"]
 by = {}
 for o in outcomes:

@@ -10,7 +10,7 @@ use crate::Outcome;
 #[cfg(not(substrate_runtime))]
 use alloc::vec::Vec;
 #[cfg(feature = "std")]
-pub use native::{shared_executor, time_proof_20, use_executor};
+pub use native::{guest_runs, shared_executor, time_proof_20, use_executor};
 use sp_runtime_interface::{
     pass_by::{AllocateAndReturnByCodec, PassFatPointerAndRead, PassPointerAndReadCopy},
     runtime_interface,
@@ -62,9 +62,26 @@ mod native {
 mod native {
     use crate::Outcome;
     use ligerito_executor::{Backend, Code, Executor, ExecutorError};
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::{Arc, Mutex, OnceLock};
+    use std::time::{Duration, Instant};
 
     static SHARED: OnceLock<(Arc<Executor>, Backend)> = OnceLock::new();
+    static RUNS: AtomicU64 = AtomicU64::new(0);
+    static RUN_NANOS: AtomicU64 = AtomicU64::new(0);
+
+    /// How many guest runs [`verify`] made in this process, and their time:
+    /// a node's block import reports the difference per block at `info`.
+    /// Seeing each run takes `-lligerito=debug`, and any debug level makes
+    /// FRAME format every extrinsic inside the runtime (frame-executive's
+    /// "Executing transaction"), which slows a 2^20 verify's import several
+    /// times over (docs/FRAME.md).
+    pub fn guest_runs() -> (u64, Duration) {
+        (
+            RUNS.load(Ordering::Relaxed),
+            Duration::from_nanos(RUN_NANOS.load(Ordering::Relaxed)),
+        )
+    }
 
     /// Makes the host functions run on `executor` with `backend` (a node
     /// shares the executor its other verifiers use). Call it before the
@@ -137,7 +154,7 @@ mod native {
         gas_limit: u64,
     ) -> Outcome {
         let (executor, backend) = shared_executor();
-        let start = std::time::Instant::now();
+        let start = Instant::now();
         let outcome = executor
             .verify_with(
                 &code(code_hash, bytes),
@@ -147,13 +164,19 @@ mod native {
                 *backend,
             )
             .unwrap_or_else(|e| unavailable(e));
+        let took = start.elapsed();
+        RUNS.fetch_add(1, Ordering::Relaxed);
+        RUN_NANOS.fetch_add(
+            u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         log::debug!(
             target: "ligerito",
             "guest verified 2^{log_size} ({} bytes): {:?}, {} gas in {:.3} ms",
             proof.len(),
             outcome.verdict,
             outcome.gas_used,
-            start.elapsed().as_secs_f64() * 1e3,
+            took.as_secs_f64() * 1e3,
         );
         outcome
     }

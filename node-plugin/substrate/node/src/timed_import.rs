@@ -1,6 +1,6 @@
-//! A block import that logs how long each block took to check and import
-//! (target `ligerito`): the cost of a block's verifications as a validator
-//! that did not author it pays it.
+//! A block import that logs how long each block took to check and import,
+//! and its guest runs (target `ligerito`, `info`): the cost of a block's
+//! verifications as a validator that did not author it pays it.
 
 use sc_consensus::{BlockCheckParams, BlockImport, BlockImportParams, ImportResult};
 use sp_runtime::traits::{Block as BlockT, Header as _};
@@ -22,12 +22,19 @@ impl<B: BlockT, I: BlockImport<B> + Send + Sync> BlockImport<B> for TimedImport<
         let number = *block.header.number();
         let hash = block.post_hash();
         let origin = block.origin;
+        // Process-wide: runs made meanwhile elsewhere in the node (dry runs
+        // over RPC, another import) count too.
+        let (runs, guest) = pallet_ligerito::host::guest_runs();
         let start = Instant::now();
         let result = self.0.import_block(block).await;
+        let took = start.elapsed();
+        let (runs_after, guest_after) = pallet_ligerito::host::guest_runs();
         log::info!(
             target: "ligerito",
-            "block #{number} ({hash:?}) from {origin:?} imported in {:.3} ms",
-            start.elapsed().as_secs_f64() * 1e3,
+            "block #{number} ({hash:?}) from {origin:?} imported in {:.3} ms, guest runs {} in {:.3} ms",
+            took.as_secs_f64() * 1e3,
+            runs_after - runs,
+            guest_after.saturating_sub(guest).as_secs_f64() * 1e3,
         );
         result
     }
