@@ -16,12 +16,14 @@ struct Dispatched {
     gas_used: u64,
 }
 
+/// Runs `call`, charged `weight` before dispatch ([`worst_case_weight`],
+/// which the block's limit was checked against).
 pub fn dispatch(
     runtime: &mut Runtime,
     who: &AccountId,
     call: Call,
+    weight: Weight,
 ) -> Result<ApplyOutcome, ExecutorError> {
-    let weight = worst_case_weight(runtime, &call);
     runtime.state.start_transaction();
     let dispatched = match call {
         Call::Verify { log_size, proof } => verify(runtime, who, log_size, &proof)?,

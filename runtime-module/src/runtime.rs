@@ -160,6 +160,20 @@ impl Runtime {
         xt: &UncheckedExtrinsic,
         allow_future: bool,
     ) -> Result<(), InvalidTransaction> {
+        self.check_nonce_and_origin(xt, allow_future)?;
+        // An extrinsic is at most `MAX_EXTRINSIC_LEN`, which fits: only
+        // its weight can exceed an empty block's.
+        if dispatch::worst_case_weight(self, &xt.call) > rules::MAX_NORMAL_WEIGHT {
+            return Err(InvalidTransaction::ExhaustsResources);
+        }
+        Ok(())
+    }
+
+    fn check_nonce_and_origin(
+        &self,
+        xt: &UncheckedExtrinsic,
+        allow_future: bool,
+    ) -> Result<(), InvalidTransaction> {
         let expected = storage::nonce(&self.state, &xt.signer);
         if xt.nonce < expected {
             return Err(InvalidTransaction::Stale);
@@ -170,11 +184,6 @@ impl Runtime {
         if xt.call.is_root_only() && storage::sudo_key(&self.state) != Some(xt.signer) {
             return Err(InvalidTransaction::BadOrigin);
         }
-        // An extrinsic is at most `MAX_EXTRINSIC_LEN`, which fits: only
-        // its weight can exceed an empty block's.
-        if dispatch::worst_case_weight(self, &xt.call) > rules::MAX_NORMAL_WEIGHT {
-            return Err(InvalidTransaction::ExhaustsResources);
-        }
         Ok(())
     }
 
@@ -182,7 +191,8 @@ impl Runtime {
     /// `CheckWeight`, it must fit its worst-case weight and its length in
     /// what is left of the block, and the block then counts the weight it
     /// used (after the refund). That check comes before the signature's, so
-    /// a full block refuses what is left cheaply.
+    /// a full block refuses what is left cheaply; the weight checked is the
+    /// weight charged.
     pub fn apply_extrinsic(&mut self, encoded: &[u8]) -> Result<ApplyOutcome, ApplyError> {
         let xt = UncheckedExtrinsic::decode_exact(encoded)?;
         let weight = dispatch::worst_case_weight(self, &xt.call);
@@ -192,9 +202,12 @@ impl Runtime {
         {
             return Err(InvalidTransaction::ExhaustsResources.into());
         }
-        self.validate(&xt, false)?;
+        if !xt.signature_is_valid(self.genesis_hash) {
+            return Err(InvalidTransaction::BadSignature.into());
+        }
+        self.check_nonce_and_origin(&xt, false)?;
         storage::set_nonce(&mut self.state, &xt.signer, xt.nonce + 1);
-        let outcome = dispatch::dispatch(self, &xt.signer, xt.call)?;
+        let outcome = dispatch::dispatch(self, &xt.signer, xt.call, weight)?;
         self.extrinsic_index += 1;
         self.block_weight += outcome.info.actual_weight;
         self.block_length = length;
